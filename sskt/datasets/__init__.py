@@ -1,0 +1,3 @@
+"""Datasets read from local files in their official formats; none downloads."""
+
+__all__ = []

@@ -1,0 +1,2 @@
+"""Metrics the OpenMMLab packages lack."""
+from .metrics import *  # noqa: F401,F403

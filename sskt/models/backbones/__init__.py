@@ -1,0 +1,3 @@
+"""Target backbones."""
+
+__all__ = []

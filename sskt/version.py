@@ -1,0 +1,3 @@
+"""Version of sskt."""
+
+__version__ = '0.1.0'
