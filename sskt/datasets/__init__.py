@@ -1,3 +1,10 @@
 """Datasets read from local files in their official formats; none downloads."""
+from .cifar import CIFAR10, CIFAR100
+from .dataset_errors import dataset_file_error
+from .digits import Digits
+from .stl10 import STL10
+from .voc import VOC
 
-__all__ = []
+__all__ = [
+    'CIFAR10', 'CIFAR100', 'STL10', 'Digits', 'VOC', 'dataset_file_error'
+]

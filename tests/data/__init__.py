@@ -1,0 +1,1 @@
+"""Helpers that write format-exact dataset fixtures for the tests."""
