@@ -1,2 +1,2 @@
-"""Models: target backbones, heads, losses (and later sources, necks, distillers)."""
+"""Models: target backbones and losses."""
 from . import backbones, losses  # noqa: F401

@@ -1,3 +1,5 @@
 """Target backbones."""
+from .cifar_resnet import CifarResNet
+from .cifar_vgg import CifarVGG
 
-__all__ = []
+__all__ = ['CifarResNet', 'CifarVGG']

@@ -1,3 +1,4 @@
 """Losses."""
+from .masked_bce_loss import MaskedBCEWithLogitsLoss
 
-__all__ = []
+__all__ = ['MaskedBCEWithLogitsLoss']
