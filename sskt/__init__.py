@@ -5,9 +5,15 @@ Importing sskt checks the installed stack (see
 ``sskt`` registries and allow-lists the globals of mmengine checkpoints for
 ``torch.load(weights_only=True)``.
 """
+import warnings
+
 from .utils.dependency_check import check_dependencies
 
 check_dependencies()
+
+# mmcv-lite has no compiled ops by design; sskt uses none of them.
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402

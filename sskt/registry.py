@@ -1,4 +1,4 @@
-"""The registries of sskt: one child of each mmengine root registry, scope ``sskt``.
+"""The registries of sskt: children of mmengine's root registries, scope sskt.
 
 Configs set ``default_scope = 'sskt'``. Modules registered here are found by
 their bare name (``type='CifarResNet'``); modules of mmengine's root registries
@@ -78,8 +78,7 @@ PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS,
 
 # datasets
 DATASETS = _child('dataset', MMENGINE_DATASETS, 'sskt.datasets')
-DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS,
-                       'sskt.datasets')
+DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS, 'sskt.datasets')
 TRANSFORMS = _child('transform', MMENGINE_TRANSFORMS, 'sskt.datasets')
 
 # models

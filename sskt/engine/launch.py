@@ -1,9 +1,67 @@
-"""Config changes that ``tools/train.py`` applies for ``--amp`` and launchers."""
+"""Config loading, and the changes the tools make for --amp and launchers."""
 import os
+import os.path as osp
+from typing import Optional
 
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
+
+from sskt.utils.errors import (ConfigError, EnvironmentSetupError,
+                               MissingFileError)
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Read a config file and apply ``--cfg-options`` overrides.
+
+    Args:
+        path (str): The config file.
+        cfg_options (dict, optional): ``{dotted.key: value}`` overrides.
+
+    Returns:
+        Config: The merged config.
+
+    Raises:
+        MissingFileError: The file does not exist.
+    """
+    if not osp.isfile(path):
+        raise MissingFileError(
+            f'Config file {path} does not exist; pass a path such as '
+            'configs/baselines/scratch/r20_cifar10.py (README.md lists the '
+            'configs).')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def default_work_dir(config_path: str) -> str:
+    """``work_dirs/<config name>``, the work directory mmpretrain tools use.
+
+    Args:
+        config_path (str): The config file.
+
+    Returns:
+        str: The work directory.
+    """
+    return osp.join('work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def disable_persistent_workers_without_workers(cfg: Config) -> None:
+    """Let ``num_workers=0`` override a base config's ``persistent_workers``.
+
+    PyTorch refuses ``persistent_workers=True`` with no workers, so a
+    ``--cfg-options train_dataloader.num_workers=0`` (handy for debugging)
+    would otherwise also need ``persistent_workers=False``.
+
+    Args:
+        cfg (Config): The config, changed in place.
+    """
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(key)
+        if loader and loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+
 
 #: The mixed-precision dtypes ``amp_dtype`` accepts.
 AMP_DTYPES = ('float16', 'bfloat16')
@@ -20,11 +78,13 @@ def enable_amp(cfg: Config) -> None:
         cfg (Config): The training config, changed in place.
 
     Raises:
-        RuntimeError: No CUDA device is visible (mmengine's AMP needs one).
-        ValueError: ``amp_dtype`` is not one of :data:`AMP_DTYPES`.
+        EnvironmentSetupError: No CUDA device is visible (mmengine's AMP
+            needs one).
+        ConfigError: ``amp_dtype`` is not one of :data:`AMP_DTYPES`, or the
+            optimizer wrapper is not a plain ``OptimWrapper``.
     """
     if not torch.cuda.is_available():
-        raise RuntimeError(
+        raise EnvironmentSetupError(
             '--amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper runs only '
             'on CUDA) and none is visible here; drop --amp to train in '
             'float32 on the CPU.')
@@ -32,15 +92,15 @@ def enable_amp(cfg: Config) -> None:
     if wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
         return
     if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':
-        raise ValueError(
+        raise ConfigError(
             f'--amp converts an OptimWrapper, but optim_wrapper.type is '
             f'{wrapper.type!r}; set its own mixed-precision options in the '
             'config instead.')
     dtype = cfg.get('amp_dtype', 'float16')
     if dtype not in AMP_DTYPES:
-        raise ValueError(f'amp_dtype must be one of {AMP_DTYPES}, got '
-                         f'{dtype!r}; fix it in the config or with '
-                         '--cfg-options amp_dtype=bfloat16.')
+        raise ConfigError(f'amp_dtype must be one of {AMP_DTYPES}, got '
+                          f'{dtype!r}; fix it in the config or with '
+                          '--cfg-options amp_dtype=bfloat16.')
     wrapper.type = 'AmpOptimWrapper'
     wrapper.dtype = dtype
     wrapper.setdefault('loss_scale', 'dynamic')
@@ -59,7 +119,8 @@ def prepare_cpu_distributed(cfg: Config) -> None:
         cfg (Config): The config, changed in place.
 
     Raises:
-        RuntimeError: The torchrun environment variables are missing.
+        EnvironmentSetupError: The torchrun environment variables are
+            missing.
     """
     if torch.cuda.is_available():
         return
@@ -68,7 +129,7 @@ def prepare_cpu_distributed(cfg: Config) -> None:
         if key not in os.environ
     ]
     if missing:
-        raise RuntimeError(
+        raise EnvironmentSetupError(
             f'--launcher pytorch expects the variables torchrun sets, but '
             f'{", ".join(missing)} are missing; start with '
             '`torchrun --nproc_per_node N tools/train.py ...` or '

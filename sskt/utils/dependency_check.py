@@ -37,27 +37,32 @@ def installed_version(distribution: str) -> Optional[str]:
         distribution (str): The distribution name, e.g. ``'mmengine'``.
 
     Returns:
-        str | None: The version string without a local tag (``+cu130``), or
-        None when the distribution is not installed.
+        str | None: The version string, or None when the distribution is not
+        installed.
     """
     names = [distribution] + (['mmcv'] if distribution == 'mmcv-lite' else [])
     for name in names:
         try:
-            return metadata.version(name).split('+')[0]
+            return metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
     return None
 
 
+def _public(version: Optional[str]) -> Optional[str]:
+    """Drop a local build tag: ``'2.14.1+cu130'`` → ``'2.14.1'``."""
+    return version.split('+')[0] if version else version
+
+
 def _major_minor(version: str) -> Tuple[int, int]:
-    """Parse ``'2.6.0rc1+cu124'`` into ``(2, 6)``; unparsable gives ``(0, 0)``."""
+    """Parse ``'2.6.0rc1+cu124'`` into ``(2, 6)``; unparsable: ``(0, 0)``."""
     match = re.match(r'(\d+)\.(\d+)', version)
     return (int(match[1]), int(match[2])) if match else (0, 0)
 
 
 def check_dependencies(
-        get_version: Callable[[str], Optional[str]] = installed_version
-) -> None:
+        get_version: Callable[[str],
+                              Optional[str]] = installed_version) -> None:
     """Fail with one sentence if the stack is unsupported, warn if untested.
 
     Args:
@@ -68,22 +73,23 @@ def check_dependencies(
         ImportError: An OpenMMLab package differs from the pinned set, or
             torch is older than 2.6 (or missing).
     """
-    found = {name: get_version(name) for name in REQUIRED_OPENMMLAB}
+    found = {n: _public(get_version(n)) for n in REQUIRED_OPENMMLAB}
     wrong = {n: v for n, v in found.items() if v != REQUIRED_OPENMMLAB[n]}
     if wrong:
-        expected = ', '.join(f'{n}=={v}' for n, v in REQUIRED_OPENMMLAB.items())
+        expected = ', '.join(f'{n}=={v}'
+                             for n, v in REQUIRED_OPENMMLAB.items())
         got = ', '.join(f'{n} {v or "not installed"}'
                         for n, v in wrong.items())
         raise ImportError(f'sskt needs {expected}, but found {got}; '
                           f'{INSTALL_HINT}.')
-    torch_version = get_version('torch')
+    torch_version = _public(get_version('torch'))
     if torch_version is None or _major_minor(torch_version) < MIN_TORCH:
         raise ImportError(
             f'sskt needs torch>={MIN_TORCH[0]}.{MIN_TORCH[1]} (tested with '
             f'torch=={TESTED_TORCH["torch"]}), but found torch '
             f'{torch_version or "not installed"}; {INSTALL_HINT}.')
     for name, tested in TESTED_TORCH.items():
-        version = get_version(name)
+        version = _public(get_version(name))
         if version != tested:
             warnings.warn(
                 f'sskt is tested with {name}=={tested}; found {name} '

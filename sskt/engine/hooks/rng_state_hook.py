@@ -25,8 +25,7 @@ def capture_rng_state() -> RNGState:
     state = dict(
         python=random.getstate(),
         numpy=dict(
-            key=torch.from_numpy(numpy_state['state']['key'].astype(
-                np.int64)),
+            key=torch.from_numpy(numpy_state['state']['key'].astype(np.int64)),
             pos=int(numpy_state['state']['pos']),
             has_gauss=int(numpy_state['has_gauss']),
             gauss=float(numpy_state['gauss'])),
@@ -62,37 +61,41 @@ class RNGStateHook(Hook):
     """Make a resumed run draw the same random numbers as an uninterrupted one.
 
     mmengine 0.10.7 saves no generator state, so data augmentation after a
-    resume differs from the run that was interrupted. This hook stores, per
-    rank, the generator states at the end of each training epoch in the
-    checkpoint (``checkpoint['rng_state']``) and sets them again at the start
-    of the next epoch — in the uninterrupted run as well, so that validation
-    between two epochs does not change the training stream. On resume the
-    saved states are restored before the first resumed epoch. Loading a
-    checkpoint with ``load_from`` (no resume) leaves the generators alone.
+    resume differs from the run that was interrupted. At the end of each
+    training epoch this hook gathers every rank's generator states; the
+    checkpoint of that epoch stores them (``checkpoint['rng_state']``, a list
+    indexed by rank) and the next epoch starts from them — in the
+    uninterrupted run as well, so validation between two epochs does not
+    change the training stream. On resume each rank restores its own state
+    before the first resumed epoch. Loading a checkpoint with ``load_from``
+    (no resume) leaves the generators alone.
+
+    A checkpoint written in the middle of an epoch (iteration-based training)
+    holds the states of rank 0 only: only rank 0 saves, so the other ranks'
+    states cannot be gathered there.
 
     Args:
         priority (str | int): Runs before the ``CheckpointHook`` so that the
-            snapshot exists when the checkpoint is written.
+            states exist when the checkpoint is written.
     """
 
     def __init__(self, priority: str = 'VERY_HIGH') -> None:
         self.priority = priority
-        self._snapshot: Optional[RNGState] = None
-        self._snapshot_iter: Optional[int] = None
+        self._states: Optional[List[RNGState]] = None  # one per rank
+        self._states_iter: Optional[int] = None
         self._loaded: Optional[List[RNGState]] = None
 
     def after_train_epoch(self, runner) -> None:
-        """Take the snapshot the checkpoint of this epoch will hold."""
-        self._snapshot = capture_rng_state()
-        self._snapshot_iter = runner.iter
+        """Gather the states the checkpoint of this epoch will hold."""
+        self._states = all_gather_object(capture_rng_state())
+        self._states_iter = runner.iter
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        """Store every rank's generator state in the checkpoint."""
-        if self._snapshot is not None and self._snapshot_iter == runner.iter:
-            state = self._snapshot
+        """Store the states in the checkpoint (called on rank 0 only)."""
+        if self._states is not None and self._states_iter == runner.iter:
+            checkpoint['rng_state'] = self._states
         else:  # saved in the middle of an epoch (iteration-based training)
-            state = capture_rng_state()
-        checkpoint['rng_state'] = all_gather_object(state)
+            checkpoint['rng_state'] = [capture_rng_state()]
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         """Keep the saved states until we know the load is a resume."""
@@ -102,19 +105,19 @@ class RNGStateHook(Hook):
         """On resume (training starts past iteration 0), adopt saved states."""
         if self._loaded is None or runner.iter == 0:
             return
-        states = self._loaded
-        if len(states) != get_world_size():
+        if len(self._loaded) != get_world_size():
             runner.logger.warning(
-                f'The checkpoint holds random states of {len(states)} ranks '
-                f'but this run has {get_world_size()}; every rank uses the '
-                'state of rank 0, so augmentation differs from the '
+                f'The checkpoint holds random states of {len(self._loaded)} '
+                f'rank(s) but this run has {get_world_size()}; every rank '
+                'uses the state of rank 0, so augmentation differs from the '
                 'interrupted run.')
-        rank = get_rank() if len(states) == get_world_size() else 0
-        self._snapshot = states[rank]
-        self._snapshot_iter = runner.iter
+            self._states = [self._loaded[0]] * get_world_size()
+        else:
+            self._states = self._loaded
+        self._states_iter = runner.iter
         self._loaded = None
 
     def before_train_epoch(self, runner) -> None:
-        """Continue from the state of the end of the previous epoch."""
-        if self._snapshot is not None:
-            restore_rng_state(self._snapshot)
+        """Continue from this rank's state at the end of the last epoch."""
+        if self._states is not None:
+            restore_rng_state(self._states[get_rank()])

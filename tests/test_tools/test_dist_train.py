@@ -1,0 +1,58 @@
+"""tools/train.py under torchrun with 2 CPU processes (gloo), with resume."""
+import os
+import socket
+import subprocess
+import sys
+
+import torch
+
+from tests.helpers import DIGITS_CONFIG, REPO, tiny_digits_overrides
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _torchrun_train(work_dir, max_epochs, *flags):
+    options = tiny_digits_overrides(str(work_dir), max_epochs=max_epochs)
+    options['randomness.deterministic'] = True
+    command = [
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+        '--master_port',
+        str(_free_port()), 'tools/train.py', DIGITS_CONFIG, '--launcher',
+        'pytorch', *flags, '--cfg-options'
+    ] + [f'{key}={value}' for key, value in options.items()]
+    env = dict(os.environ, OMP_NUM_THREADS='1', CUDA_VISIBLE_DEVICES='')
+    result = subprocess.run(
+        command,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_torchrun_two_processes_on_cpu_resume_exactly(tmp_path):
+    log = _torchrun_train(tmp_path / 'split', 2)
+    assert 'Distributed training: True' in log
+    # 80 images over 2 ranks in batches of 20: 2 iterations per epoch
+    assert 'Epoch(train) [2][2/2]' in log
+    checkpoint = torch.load(
+        tmp_path / 'split' / 'epoch_2.pth', weights_only=True)
+    assert checkpoint['meta']['iter'] == 4
+    assert len(checkpoint['rng_state']) == 2  # one state per rank
+
+    log = _torchrun_train(tmp_path / 'split', 3, '--resume')
+    assert 'resumed epoch: 2, iter: 4' in log
+    _torchrun_train(tmp_path / 'straight', 3)
+
+    resumed = torch.load(
+        tmp_path / 'split' / 'epoch_3.pth', weights_only=True)['state_dict']
+    straight = torch.load(
+        tmp_path / 'straight' / 'epoch_3.pth', weights_only=True)['state_dict']
+    for key in straight:
+        assert torch.equal(resumed[key], straight[key]), key
