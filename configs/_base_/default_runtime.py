@@ -1,0 +1,46 @@
+# Runtime settings shared by every sskt config.
+default_scope = 'sskt'
+
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    # keeps the latest 3 periodic checkpoints, the last one and the best one
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=10,
+        max_keep_ckpts=3,
+        save_last=True,
+        save_best='auto'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # tools/test.py --show-dir switches it on
+    visualization=dict(type='mmpretrain.VisualizationHook', enable=False),
+)
+
+# Saves the random generators with each checkpoint, so a resumed run continues
+# exactly like an uninterrupted one (mmengine 0.10.7 does not).
+custom_hooks = [dict(type='RNGStateHook')]
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    # on machines without CUDA, tools/train.py switches to gloo by itself
+    dist_cfg=dict(backend='nccl'),
+)
+
+vis_backends = [
+    dict(type='LocalVisBackend'),
+    dict(type='TensorboardVisBackend'),
+]
+visualizer = dict(
+    type='mmpretrain.UniversalVisualizer', vis_backends=vis_backends)
+
+log_level = 'INFO'
+load_from = None
+resume = False
+
+# seed=None draws a random seed; tools/run_seeds-style sweeps set it
+randomness = dict(seed=0, deterministic=False)
+
+# dtype that `tools/train.py --amp` trains in: 'float16' or 'bfloat16'
+amp_dtype = 'float16'
