@@ -9,7 +9,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sskt-installed
 DEMO_CONFIG ?= configs/baselines/scratch/r20_digits.py
-DEMO_EPOCHS ?= 5
+DEMO_EPOCHS ?= 10
 DEMO_WORK_DIR ?= work_dirs/demo_r20_digits
 
 .PHONY: demo test venv clean-venv

@@ -19,7 +19,6 @@ setup(
                  'Auxiliary Tasks (WACV 2022) on the OpenMMLab stack'),
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
-    license='Apache-2.0',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     python_requires='>=3.9',
     install_requires=[

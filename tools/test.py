@@ -114,7 +114,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, float]:
     runner = (
         Runner.from_cfg(cfg)
         if 'runner_type' not in cfg else RUNNERS.build(cfg))
-    return runner.test()
+    metrics = runner.test()
+    print('Test results: ' + ', '.join(f'{name} {value:.2f}'
+                                       for name, value in metrics.items()
+                                       if isinstance(value, float)))
+    return metrics
 
 
 if __name__ == '__main__':

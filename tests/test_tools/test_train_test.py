@@ -22,7 +22,7 @@ def _options(work_dir, **kwargs):
     return ['--cfg-options'] + [f'{k}={v}' for k, v in overrides.items()]
 
 
-def test_train_then_test_then_resume(train_tool, test_tool, tmp_path):
+def test_train_then_test_then_resume(train_tool, test_tool, tmp_path, capsys):
     runner = train_tool.main([DIGITS_CONFIG] + _options(tmp_path))
     assert runner.epoch == 2
     assert (tmp_path / 'epoch_2.pth').is_file()
@@ -34,6 +34,7 @@ def test_train_then_test_then_resume(train_tool, test_tool, tmp_path):
          str(tmp_path / 'epoch_2.pth'), '--out',
          str(out)] + _options(tmp_path))
     assert 0 <= metrics['accuracy/top1'] <= 100
+    assert 'Test results: accuracy/top1 ' in capsys.readouterr().out
     with open(out, 'rb') as f:
         predictions = pickle.load(f)
     assert len(predictions) == 40  # the 40 test images of the tiny config
