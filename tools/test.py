@@ -9,7 +9,6 @@ Examples::
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Optional
@@ -20,15 +19,12 @@ try:
 except ImportError as error:
     raise SystemExit(f'error: {error}')
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sskt.engine import (
-    default_work_dir,  # noqa: E402
-    disable_persistent_workers_without_workers,
-    load_config,
-    prepare_cpu_distributed)
+from sskt.engine import add_common_arguments, load_tool_config  # noqa: E402
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
 from sskt.utils.errors import ConfigError, MissingFileError  # noqa: E402
 
@@ -38,28 +34,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a checkpoint')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='where the test log goes')
     parser.add_argument(
         '--out', help='dump every prediction to this .pkl file')
     parser.add_argument(
         '--show-dir',
-        help='draw the prediction on every test image and save '
-        'the drawings in this directory (a relative path is taken inside '
-        'the work directory)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys, e.g. test_dataloader.batch_size=64')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+        help='draw the prediction on every test image and save the drawings '
+        'in this directory (a relative path is taken inside the work '
+        'directory)')
+    add_common_arguments(parser)
+    return parser.parse_args(argv)
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -75,23 +58,18 @@ def build_config(args: argparse.Namespace) -> Config:
         raise MissingFileError(
             f'Checkpoint {args.checkpoint} does not exist; pass a file that '
             'tools/train.py wrote, e.g. work_dirs/<config>/epoch_N.pth.')
-    cfg = load_config(args.config, args.cfg_options)
-    disable_persistent_workers_without_workers(cfg)
-    cfg.launcher = args.launcher
+    cfg = load_tool_config(args)
     cfg.load_from = args.checkpoint
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = default_work_dir(args.config)
     if args.out is not None:
         if not args.out.endswith(('.pkl', '.pickle')):
             raise ConfigError(f'--out {args.out}: the results are pickled, '
                               'so give a file name ending in .pkl.')
-        cfg.test_evaluator = list(
-            cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else
-            [cfg.test_evaluator]) + [
-                dict(type='DumpResults', out_file_path=args.out)
-            ]
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, list):
+            evaluators = [evaluators]
+        cfg.test_evaluator = evaluators + [
+            dict(type='DumpResults', out_file_path=args.out)
+        ]
     if args.show_dir is not None:
         if 'visualization' not in cfg.default_hooks:
             raise ConfigError(
@@ -102,8 +80,6 @@ def build_config(args: argparse.Namespace) -> Config:
         cfg.default_hooks.visualization.interval = 1
         cfg.default_hooks.visualization.out_dir = osp.join(
             cfg.work_dir, args.show_dir)
-    if args.launcher == 'pytorch':
-        prepare_cpu_distributed(cfg)
     return cfg
 
 
@@ -115,9 +91,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, float]:
         Runner.from_cfg(cfg)
         if 'runner_type' not in cfg else RUNNERS.build(cfg))
     metrics = runner.test()
-    print('Test results: ' + ', '.join(f'{name} {value:.2f}'
-                                       for name, value in metrics.items()
-                                       if isinstance(value, float)))
+    if is_main_process():
+        print('Test results: ' + ', '.join(f'{name} {value:.2f}'
+                                           for name, value in metrics.items()
+                                           if isinstance(value, float)))
     return metrics
 
 

@@ -3,14 +3,13 @@
 Examples::
 
     python tools/train.py configs/baselines/scratch/r20_cifar10.py
-    python tools/train.py CONFIG --work-dir work_dirs/run1 \
+    python tools/train.py CONFIG --work-dir work_dirs/run1 \\
         --cfg-options randomness.seed=1
     python tools/train.py CONFIG --resume          # latest in the work_dir
     python tools/train.py CONFIG --resume work_dirs/x/epoch_10.pth
     bash tools/dist_train.sh CONFIG 8       # 8 processes: GPUs, or CPUs
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import List, Optional
@@ -21,16 +20,14 @@ try:
 except ImportError as error:
     raise SystemExit(f'error: {error}')
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from sskt.engine import (
-    default_work_dir,  # noqa: E402
-    disable_persistent_workers_without_workers,
-    enable_amp,
-    load_config,
-    prepare_cpu_distributed)
+    add_common_arguments,
+    enable_amp,  # noqa: E402
+    load_tool_config)
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
 
 
@@ -38,7 +35,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line (the usual OpenMMLab training flags)."""
     parser = argparse.ArgumentParser(description='Train a model')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='where logs and checkpoints go')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -60,21 +56,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='scale the lr by the actual total batch size over '
         'auto_scale_lr.base_batch_size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys, e.g. train_cfg.max_epochs=5 '
-        'optim_wrapper.optimizer.lr=0.05')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_arguments(parser)
+    return parser.parse_args(argv)
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -89,13 +72,7 @@ def build_config(args: argparse.Namespace) -> Config:
     Returns:
         Config: The config to build the Runner from.
     """
-    cfg = load_config(args.config, args.cfg_options)
-    disable_persistent_workers_without_workers(cfg)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = default_work_dir(args.config)
+    cfg = load_tool_config(args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
@@ -106,8 +83,6 @@ def build_config(args: argparse.Namespace) -> Config:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    if args.launcher == 'pytorch':
-        prepare_cpu_distributed(cfg)
     return cfg
 
 

@@ -1,11 +1,12 @@
 """Config loading, and the changes the tools make for --amp and launchers."""
+import argparse
 import os
 import os.path as osp
 from typing import Optional
 
 import torch
 import torch.distributed as torch_dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from sskt.utils.errors import (ConfigError, EnvironmentSetupError,
                                MissingFileError)
@@ -45,6 +46,56 @@ def default_work_dir(config_path: str) -> str:
         str: The work directory.
     """
     return osp.join('work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the flags ``tools/train.py`` and ``tools/test.py`` share.
+
+    ``--work-dir``, ``--cfg-options``, ``--launcher`` and ``--local-rank``
+    (which older launchers pass).
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser; its ``config``
+            positional argument is expected first.
+    """
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config keys, e.g. train_cfg.max_epochs=5 '
+        'optim_wrapper.optimizer.lr=0.05')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_tool_config(args: argparse.Namespace) -> Config:
+    """Load ``args.config``; apply the :func:`add_common_arguments` flags.
+
+    The work directory is ``--work-dir``, else the config's ``work_dir``,
+    else ``work_dirs/<config name>``.
+
+    Args:
+        args (argparse.Namespace): Parsed arguments.
+
+    Returns:
+        Config: The config, ready for tool-specific changes.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = load_config(args.config, args.cfg_options)
+    disable_persistent_workers_without_workers(cfg)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = default_work_dir(args.config)
+    if args.launcher == 'pytorch':
+        prepare_cpu_distributed(cfg)
+    return cfg
 
 
 def disable_persistent_workers_without_workers(cfg: Config) -> None:

@@ -101,3 +101,14 @@ def test_config_trains_one_step_on_its_dataset(path, tmp_path):
     loss.backward()
     grads = [p.grad for p in model.backbone.parameters() if p.requires_grad]
     assert all(g is not None for g in grads)
+
+
+def test_cifar_resnet_fc_has_the_original_kaiming_init():
+    cfg = load_config(
+        osp.join(REPO, 'configs', '_base_', 'models', 'r20_cifar.py'))
+    with DefaultScope.overwrite_default_scope('sskt'):
+        model = MODELS.build(cfg.model)
+    model.init_weights()
+    # kaiming-normal, fan_in = 64: std sqrt(2 / 64) = 0.177 (mmpretrain's
+    # default would be 0.01)
+    assert model.head.fc.weight.std().item() == pytest.approx(0.177, rel=0.1)

@@ -1,3 +1,5 @@
+import argparse
+
 import pytest
 import torch
 from mmengine.config import Config
@@ -82,3 +84,25 @@ def test_no_workers_means_no_persistent_workers():
     launch.disable_persistent_workers_without_workers(cfg)
     assert cfg.train_dataloader.persistent_workers is False
     assert cfg.val_dataloader.persistent_workers is True
+
+
+def _tool_args(config, *argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument('config')
+    launch.add_common_arguments(parser)
+    return parser.parse_args([str(config), *argv])
+
+
+def test_work_dir_priority(tmp_path):
+    config = tmp_path / 'r20_demo.py'
+    config.write_text('a = 1\n')
+    cfg = launch.load_tool_config(_tool_args(config))
+    assert cfg.work_dir == 'work_dirs/r20_demo'
+    assert cfg.launcher == 'none'
+    cfg = launch.load_tool_config(
+        _tool_args(config, '--cfg-options', 'work_dir=from_config'))
+    assert cfg.work_dir == 'from_config'
+    cfg = launch.load_tool_config(
+        _tool_args(config, '--work-dir', 'flag', '--cfg-options',
+                   'work_dir=from_config'))
+    assert cfg.work_dir == 'flag'

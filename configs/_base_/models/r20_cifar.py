@@ -12,4 +12,6 @@ model = dict(
         num_classes=10,
         in_channels=64,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        # the original code: kaiming-normal (fan_in) for the fc layer too
+        init_cfg=dict(type='Kaiming', layer='Linear', mode='fan_in'),
     ))

@@ -1,14 +1,4 @@
-# ImageNet-style ResNet-34 (mmpretrain's ResNet), for 224x224 inputs. Every
-# stage is returned: the head reads the last, SSKT's auxiliary branches read
-# them all.
-model = dict(
-    _scope_='mmpretrain',
-    type='ImageClassifier',
-    backbone=dict(type='ResNet', depth=34, out_indices=(0, 1, 2, 3)),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=1000,
-        in_channels=512,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-    ))
+# ImageNet-style ResNet-34 (mmpretrain's ResNet), for 224x224 inputs.
+_base_ = './r18.py'
+
+model = dict(backbone=dict(depth=34))

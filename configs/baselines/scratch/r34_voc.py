@@ -1,19 +1,5 @@
 # ResNet-34 on Pascal VOC2007 (multi-label) from scratch.
 # Paper (per-image AP, the first metric): 66.0 +- 0.49.
-_base_ = [
-    '../../_base_/models/r34.py',
-    '../../_base_/datasets/voc07_bs64.py',
-    '../../_base_/schedules/voc_bs64_100e.py',
-    '../../_base_/default_runtime.py',
-]
+_base_ = './r18_voc.py'
 
-# BCE over the 20 classes, averaged over image x class entries as in the
-# original code; entries of ignored difficult classes (difficult='ignore')
-# are left out.
-model = dict(
-    head=dict(
-        _delete_=True,
-        type='MultiLabelLinearClsHead',
-        num_classes=20,
-        in_channels=512,
-        loss=dict(type='sskt.MaskedBCEWithLogitsLoss')))
+model = dict(backbone=dict(depth=34))

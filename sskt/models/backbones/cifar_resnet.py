@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from sskt.registry import MODELS
+from sskt.utils.errors import ConfigError
 
 
 def normalize_out_indices(out_indices: Union[int, Sequence[int]],
@@ -25,16 +26,17 @@ def normalize_out_indices(out_indices: Union[int, Sequence[int]],
     if isinstance(out_indices, int):
         out_indices = (out_indices, )
     if not isinstance(out_indices, Sequence) or len(out_indices) == 0:
-        raise TypeError('out_indices must be an int or a non-empty sequence '
-                        f'of ints, but got {out_indices!r}')
+        raise ConfigError('out_indices must be an int or a non-empty sequence '
+                          f'of ints, but got {out_indices!r}')
     indices = []
     for index in out_indices:
         if not isinstance(index, int) or isinstance(index, bool):
-            raise TypeError(f'out_indices must hold ints, got {index!r}')
+            raise ConfigError(f'out_indices must hold ints, got {index!r}')
         if not -num_stages <= index < num_stages:
-            raise ValueError(f'out_indices entry {index} is out of range: the '
-                             f'backbone has {num_stages} stages, so it must '
-                             f'lie in [{-num_stages}, {num_stages})')
+            raise ConfigError(
+                f'out_indices entry {index} is out of range: the backbone '
+                f'has {num_stages} stages, so it must lie in '
+                f'[{-num_stages}, {num_stages})')
         indices.append(index % num_stages)
     return tuple(sorted(set(indices)))
 
@@ -79,9 +81,9 @@ class CifarBasicBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         if stride != 1 or in_channels != planes:
             if in_channels + 2 * (planes // 4) != planes or stride != 2:
-                raise ValueError('the option-A shortcut needs stride 2 and '
-                                 'planes = 2 * in_channels, got '
-                                 f'{in_channels}->{planes}, stride {stride}')
+                raise ConfigError('the option-A shortcut needs stride 2 and '
+                                  'planes = 2 * in_channels, got '
+                                  f'{in_channels}->{planes}, stride {stride}')
             self.shortcut = OptionAShortcut(planes)
         else:
             self.shortcut = nn.Identity()
@@ -130,13 +132,13 @@ class CifarResNet(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if (not isinstance(depth, int) or depth < 8 or (depth - 2) % 6 != 0):
-            raise ValueError('CifarResNet depth must have the form 6n+2 with '
-                             'n >= 1 (e.g. 20, 32, 44, 56, 110), got '
-                             f'{depth!r}')
+            raise ConfigError('CifarResNet depth must have the form 6n+2 with '
+                              'n >= 1 (e.g. 20, 32, 44, 56, 110), got '
+                              f'{depth!r}')
         num_stages = len(self.stage_channels)
         if not -1 <= frozen_stages <= num_stages:
-            raise ValueError(f'frozen_stages must be in [-1, {num_stages}], '
-                             f'got {frozen_stages}')
+            raise ConfigError(f'frozen_stages must be in [-1, {num_stages}], '
+                              f'got {frozen_stages}')
         self.depth = depth
         self.num_blocks = (depth - 2) // 6
         self.out_indices = normalize_out_indices(out_indices, num_stages)

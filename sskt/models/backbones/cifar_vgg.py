@@ -7,6 +7,7 @@ from mmengine.model import BaseModule
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from sskt.registry import MODELS
+from sskt.utils.errors import ConfigError
 from .cifar_resnet import normalize_out_indices
 
 # Conv widths of each of the five stages; every stage ends in a 2x2 max-pool.
@@ -51,8 +52,8 @@ class CifarVGG(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if depth not in VGG_STAGES:
-            raise ValueError(f'CifarVGG depth must be one of '
-                             f'{sorted(VGG_STAGES)}, got {depth!r}')
+            raise ConfigError(f'CifarVGG depth must be one of '
+                              f'{sorted(VGG_STAGES)}, got {depth!r}')
         self.depth = depth
         self.out_indices = normalize_out_indices(out_indices,
                                                  len(self.stage_channels))

@@ -7,6 +7,7 @@ from torch import nn
 from sskt.models.backbones import CifarResNet
 from sskt.models.backbones.cifar_resnet import OptionAShortcut
 from sskt.registry import MODELS
+from sskt.utils.errors import ConfigError
 
 
 def build_classifier(depth: int, num_classes: int = 10) -> nn.Module:
@@ -101,9 +102,9 @@ def test_out_indices():
         CifarResNet(out_indices=(3, ))
     with pytest.raises(ValueError, match='out of range'):
         CifarResNet(out_indices=(-4, ))
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigError):
         CifarResNet(out_indices=())
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigError):
         CifarResNet(out_indices=(0.5, ))
 
 
