@@ -1,2 +1,10 @@
-"""Models: target backbones and losses."""
-from . import backbones, losses  # noqa: F401
+"""Models: target backbones, frozen sources, transfer necks, auxiliary heads,
+losses, weight initialisers and the distillers that combine them."""
+from . import (
+    backbones,
+    distillers,
+    heads,
+    losses,
+    necks,  # noqa: F401
+    sources,
+    weight_init)

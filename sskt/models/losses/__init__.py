@@ -1,4 +1,9 @@
 """Losses."""
+from .focal_loss import FocalLoss
+from .kd_loss import KDLoss
 from .masked_bce_loss import MaskedBCEWithLogitsLoss
+from .soft_target_ce_loss import SoftTargetCELoss
 
-__all__ = ['MaskedBCEWithLogitsLoss']
+__all__ = [
+    'FocalLoss', 'KDLoss', 'MaskedBCEWithLogitsLoss', 'SoftTargetCELoss'
+]

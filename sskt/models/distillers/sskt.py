@@ -1,0 +1,264 @@
+"""SSKT: a target network taught by frozen sources through auxiliary branches."""
+import copy
+import inspect
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModel
+
+from sskt.registry import MODELS
+from sskt.utils.errors import ConfigError
+
+#: What every source's auxiliary branch is made of unless ``aux`` says else:
+#: a transfer module over all stages, a linear head, soft-target CE.
+DEFAULT_AUX = dict(
+    neck=dict(type='TransferModule'),
+    head=dict(type='AuxHead'),
+    loss=dict(type='SoftTargetCELoss'))
+
+
+@MODELS.register_module()
+class SSKT(BaseModel):
+    """Self-Supervised Knowledge Transfer (Hong et al., WACV 2022).
+
+    The target classifier trains on its own task while, for every frozen
+    source ``s``, an auxiliary branch (a neck over the target's stage outputs
+    plus a linear head) learns to predict the source's logits on the same
+    images: ``loss = loss_cls + alpha * sum_s aux_loss_s(a_s, q_s; T)``. The
+    target backbone runs once per step and feeds the main head and every
+    branch; prediction uses the main head only.
+
+    Sources are kept out of the module tree: they are not parameters (so never
+    in the optimizer, never wrapped by DDP) and not in ``state_dict()`` (so
+    checkpoints hold the target and the branches only; the sources reload from
+    their own files in :meth:`init_weights`, which the Runner calls when
+    training starts and not when testing).
+
+    Args:
+        target (dict): The target model, e.g. an mmpretrain ``ImageClassifier``
+            dict that carries ``_scope_='mmpretrain'``. Its backbone must
+            return every stage the branches read (``out_indices``).
+        sources (dict[str, dict]): ``{name: FrozenSource config}``; the name
+            appears in the loss keys (``loss_aux_<name>``).
+        aux (dict): The branch of every source: ``neck``, ``head`` and
+            ``loss`` configs, each defaulting to :data:`DEFAULT_AUX`. The neck
+            gets ``in_channels`` (the stage widths, read by a dry forward of
+            the backbone), the head ``in_channels`` (the neck's
+            ``out_channels``) and ``num_classes`` (the source's), and a loss
+            that takes ``T`` gets this model's ``T`` unless it sets its own.
+        aux_per_source (dict[str, dict], optional): Per-source overrides of
+            ``aux``, e.g. ``dict(places365=dict(loss=dict(type='KDLoss')))``.
+        alpha (float): Weight of the auxiliary losses. Defaults to 1.0.
+        T (float): Temperature of the auxiliary losses. Defaults to 1.0.
+        probe_input_shape (Sequence[int]): Shape of one input (without the
+            batch) for the dry forward that reads the stage widths.
+            Defaults to ``(3, 64, 64)``.
+        data_preprocessor (dict, optional): Used as the target's data
+            preprocessor when the target dict has none (the Runner passes a
+            config's top-level ``data_preprocessor`` here).
+        init_cfg (dict, optional): Initialization config. Defaults to None.
+    """
+
+    def __init__(self,
+                 target: dict,
+                 sources: Dict[str, dict],
+                 aux: Optional[dict] = None,
+                 aux_per_source: Optional[Dict[str, dict]] = None,
+                 alpha: float = 1.0,
+                 T: float = 1.0,
+                 probe_input_shape: Sequence[int] = (3, 64, 64),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        target = copy.deepcopy(target)
+        if data_preprocessor is not None:
+            target.setdefault('data_preprocessor', data_preprocessor)
+        target_model = MODELS.build(target)
+        super().__init__(
+            data_preprocessor=target_model.data_preprocessor,
+            init_cfg=init_cfg)
+        self.target = target_model
+        self.alpha = alpha
+        self.T = T
+        if not sources:
+            raise ConfigError('SSKT needs at least one source in '
+                              '`model.sources`; for a run without sources '
+                              'use the plain target config.')
+        unknown = set(aux_per_source or {}) - set(sources)
+        if unknown:
+            raise ConfigError(
+                f'model.aux_per_source names {sorted(unknown)}, which are '
+                f'not sources; the sources are {sorted(sources)}.')
+        # A plain dict: the sources stay out of parameters and state_dict.
+        self._sources = {
+            name: self._build_source(cfg)
+            for name, cfg in sources.items()
+        }
+        stage_channels = self._probe_stage_channels(probe_input_shape)
+        self.aux_branches = nn.ModuleDict()
+        self.aux_losses = nn.ModuleDict()
+        for name, source in self._sources.items():
+            branch_cfg = self._branch_config(aux, (aux_per_source
+                                                   or {}).get(name))
+            self.aux_branches[name] = self._build_branch(
+                branch_cfg, stage_channels, source.num_classes)
+            self.aux_losses[name] = self._build_loss(branch_cfg['loss'])
+        self._register_load_state_dict_pre_hook(_accept_plain_target_keys)
+
+    # ------------------------------------------------------------ building
+    def _build_source(self, cfg: dict) -> nn.Module:
+        """Build a source and tell its adapter how the target normalises."""
+        source = MODELS.build(cfg)
+        mean = getattr(self.data_preprocessor, 'mean', None)
+        std = getattr(self.data_preprocessor, 'std', None)
+        if mean is None or not getattr(self.data_preprocessor,
+                                       '_enable_normalize', True):
+            mean, std = torch.zeros(3), torch.ones(3)
+        source.adapter.set_target_normalization(mean.flatten().tolist(),
+                                                std.flatten().tolist())
+        return source
+
+    @torch.no_grad()
+    def _probe_stage_channels(self, shape: Sequence[int]) -> List[int]:
+        """Widths of the backbone's stage outputs, from a dry forward."""
+        backbone = self.target.backbone
+        was_training = backbone.training
+        backbone.eval()
+        feats = backbone(torch.zeros(1, *shape))
+        backbone.train(was_training)
+        feats = feats if isinstance(feats, (tuple, list)) else (feats, )
+        return [int(f.shape[1]) for f in feats]
+
+    @staticmethod
+    def _branch_config(aux: Optional[dict],
+                       override: Optional[dict]) -> Dict[str, dict]:
+        """``DEFAULT_AUX`` updated by ``aux`` and then by ``override``."""
+        merged = copy.deepcopy(DEFAULT_AUX)
+        for layer in (aux or {}, override or {}):
+            unknown = set(layer) - set(DEFAULT_AUX)
+            if unknown:
+                raise ConfigError(
+                    f'model.aux keys must be {sorted(DEFAULT_AUX)}; got '
+                    f'{sorted(unknown)}.')
+            merged.update(copy.deepcopy(layer))
+        return merged
+
+    @staticmethod
+    def _build_branch(cfg: Dict[str, dict], stage_channels: List[int],
+                      num_classes: int) -> nn.Sequential:
+        """The neck (over all stages) and the linear head of one source."""
+        neck_cfg = dict(cfg['neck'])
+        neck_cfg.setdefault('in_channels', stage_channels)
+        neck = MODELS.build(neck_cfg)
+        head_cfg = dict(cfg['head'])
+        head_cfg.setdefault('in_channels', neck.out_channels)
+        head_cfg.setdefault('num_classes', num_classes)
+        return nn.Sequential(neck, MODELS.build(head_cfg))
+
+    def _build_loss(self, cfg: dict) -> nn.Module:
+        """The aux loss; one that takes ``T`` gets ours unless it sets one."""
+        cfg = dict(cfg)
+        loss_cls = MODELS.get(cfg['type'])
+        if loss_cls is None:
+            raise ConfigError(f'Unknown aux loss type {cfg["type"]!r} in '
+                              'model.aux.loss.')
+        if 'T' in inspect.signature(loss_cls).parameters:
+            cfg.setdefault('T', self.T)
+        return MODELS.build(cfg)
+
+    # ------------------------------------------------------------ access
+    @property
+    def sources(self) -> Mapping[str, nn.Module]:
+        """The frozen sources by name (not submodules: see the class doc)."""
+        return dict(self._sources)
+
+    def init_weights(self) -> None:
+        """Initialise the target and branches, then load every source."""
+        super().init_weights()
+        for source in self._sources.values():
+            source.init_weights()
+
+    def train(self, mode: bool = True) -> 'SSKT':
+        """Set train/eval mode; each source applies its own ``bn_mode``."""
+        super().train(mode)
+        for source in self._sources.values():
+            source.train(mode)
+        return self
+
+    def _apply(self, fn, *args, **kwargs):
+        """Move/cast the sources along with the model (``to``, ``cuda``)."""
+        super()._apply(fn, *args, **kwargs)
+        for source in self._sources.values():
+            source._apply(fn, *args, **kwargs)
+        return self
+
+    # ------------------------------------------------------------ forward
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[list] = None,
+                mode: str = 'tensor'):
+        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.target(inputs, data_samples, mode='tensor')
+        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
+                          'tensor.')
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: list) -> Dict[str, torch.Tensor]:
+        """The target loss and one weighted auxiliary loss per source.
+
+        Args:
+            inputs (torch.Tensor): The preprocessed batch.
+            data_samples (list): The batch's data samples.
+
+        Returns:
+            dict[str, Tensor]: ``loss_cls``, ``loss_aux_<source>`` (already
+            multiplied by ``alpha``) and whatever else the target head logs.
+        """
+        stage_feats = self.target.extract_feat(inputs, stage='backbone')
+        losses = self._target_head_loss(stage_feats, data_samples)
+        for name, source in self._sources.items():
+            teacher_logits = source(inputs)
+            student_logits = self.aux_branches[name](stage_feats)
+            losses[f'loss_aux_{name}'] = self.alpha * self.aux_losses[name](
+                student_logits, teacher_logits)
+        return losses
+
+    def _target_head_loss(self, stage_feats: Tuple[torch.Tensor, ...],
+                          data_samples: list) -> Dict[str, torch.Tensor]:
+        """The target's own loss from its backbone output, as ``loss_cls``."""
+        feats = (
+            self.target.neck(stage_feats)
+            if self.target.with_neck else stage_feats)
+        head_losses = self.target.head.loss(feats, data_samples)
+        losses = {'loss_cls': head_losses.pop('loss')}
+        losses.update(head_losses)
+        return losses
+
+    def predict(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[list] = None) -> list:
+        """Predict with the target's main head only."""
+        return self.target.predict(inputs, data_samples)
+
+
+def _accept_plain_target_keys(state_dict: dict, prefix: str, *args) -> None:
+    """Let ``load_from`` read a plain target checkpoint into SSKT.
+
+    A checkpoint of the target alone has keys ``backbone.*``, ``head.*``…
+    instead of ``target.backbone.*``; they are renamed in place. The branch
+    keys are then missing, which a non-strict load reports.
+    """
+    keys = [k for k in state_dict if k.startswith(prefix)]
+    if any(k.startswith(prefix + 'target.') for k in keys):
+        return
+    if not any(k[len(prefix):].split('.', 1)[0] in ('backbone', 'neck', 'head')
+               for k in keys):
+        return
+    for key in keys:
+        state_dict[prefix + 'target.' +
+                   key[len(prefix):]] = state_dict.pop(key)

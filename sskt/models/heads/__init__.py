@@ -1,0 +1,4 @@
+"""Heads of the auxiliary branches."""
+from .aux_head import AuxHead
+
+__all__ = ['AuxHead']

@@ -1,0 +1,5 @@
+"""Necks of the auxiliary branches: the transfer module and plain pooling."""
+from .last_stage_pooling import LastStagePooling
+from .transfer_module import TransferModule
+
+__all__ = ['LastStagePooling', 'TransferModule']

@@ -1,0 +1,229 @@
+"""Readers for the files a source network comes with: weights and class names.
+
+A source checkpoint is one of three layouts, told apart by its top-level keys:
+
+- ``'torchvision'``: a flat dict of tensors, ``torch.save(model.state_dict())``
+  (e.g. ``resnet50-0676ba61.pth``).
+- ``'csail'``: the CSAIL Places365 ``*.pth.tar``, ``{'epoch', 'arch',
+  'state_dict', 'best_prec1'}`` with keys prefixed ``module.``.
+- ``'mmengine'``: ``{'meta', 'state_dict', ...}`` as written by mmengine's
+  ``CheckpointHook``; its keys carry the prefix of the sub-module the network
+  was (e.g. ``net.``), chosen with ``prefix``.
+
+Every layout is read with ``torch.load(weights_only=True)`` and normalised to a
+flat state dict whose keys match ``torchvision.models.<arch>()``. Nothing here
+builds a network or downloads a file.
+"""
+import os.path as osp
+import re
+from collections import OrderedDict
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import torch
+from torch import Tensor
+
+from sskt.utils.errors import MalformedFileError, MissingFileError
+
+StateDict = Mapping[str, Tensor]
+WEIGHTS_DOC = 'docs/dataset_prepare.md ("Weights" section)'
+
+#: CSAIL's ``categories_places365.txt`` line: ``/a/airfield 0``.
+_CSAIL_CATEGORY = re.compile(r'^/[a-z]/(\S+)\s+(\d+)$')
+
+
+def _require_file(path: str, what: str) -> None:
+    """Raise MissingFileError/MalformedFileError unless ``path`` is a file."""
+    if osp.isfile(path):
+        return
+    if osp.exists(path):
+        raise MalformedFileError(
+            f'The {what} {path!r} is not a file. Point the config to the file '
+            f'itself (see {WEIGHTS_DOC}).')
+    raise MissingFileError(
+        f'The {what} {path!r} does not exist. Put the file there or change '
+        f'the path in the config; sskt never downloads weights (see '
+        f'{WEIGHTS_DOC}).')
+
+
+def detect_checkpoint_format(obj: Any) -> str:
+    """Tell which layout a loaded checkpoint object has.
+
+    Args:
+        obj: What ``torch.load`` returned.
+
+    Returns:
+        str: ``'torchvision'``, ``'csail'`` or ``'mmengine'``; ``''`` when
+        the object is none of them.
+    """
+    if not isinstance(obj, Mapping) or len(obj) == 0:
+        return ''
+    if 'state_dict' in obj and isinstance(obj['state_dict'], Mapping):
+        return 'mmengine' if 'meta' in obj else 'csail'
+    if all(isinstance(v, Tensor) for v in obj.values()):
+        return 'torchvision'
+    return ''
+
+
+def top_level_prefixes(keys: Sequence[str], limit: int = 8) -> List[str]:
+    """List the distinct first components (``'net.'``, ...) of ``keys``.
+
+    Args:
+        keys (Sequence[str]): State-dict keys.
+        limit (int): How many prefixes to return at most. Defaults to 8.
+
+    Returns:
+        list[str]: Prefixes with their trailing dot, in order of appearance.
+    """
+    seen: Dict[str, None] = OrderedDict()
+    for key in keys:
+        if '.' in key:
+            seen.setdefault(key.split('.', 1)[0] + '.', None)
+    return list(seen)[:limit]
+
+
+def extract_state_dict(obj: Any,
+                       path: str,
+                       prefix: Optional[str] = None) -> Dict[str, Tensor]:
+    """Normalise a loaded checkpoint object to a flat state dict.
+
+    A leading ``module.`` (DataParallel) is always stripped; then, if
+    ``prefix`` is given, only the keys that start with it are kept, without
+    it.
+
+    Args:
+        obj: What ``torch.load`` returned for ``path``.
+        path (str): The file, used in error messages.
+        prefix (str, optional): Sub-module prefix to select, e.g. ``'net.'``
+            (a missing trailing dot is added). Defaults to None.
+
+    Returns:
+        dict[str, Tensor]: The normalised state dict.
+    """
+    fmt = detect_checkpoint_format(obj)
+    if not fmt:
+        found = (f'a dict with keys {list(obj)[:8]}' if isinstance(
+            obj, Mapping) else f'a {type(obj).__name__}')
+        raise MalformedFileError(
+            f'Source checkpoint {path!r} holds {found}, which is not a '
+            'torchvision state dict, a CSAIL Places365 .pth.tar or an '
+            'mmengine checkpoint. Save the network as '
+            f'torch.save(model.state_dict(), path) (see {WEIGHTS_DOC}).')
+    raw = obj if fmt == 'torchvision' else obj['state_dict']
+    state: Dict[str, Tensor] = OrderedDict()
+    for key, value in raw.items():
+        if not isinstance(value, Tensor):
+            raise MalformedFileError(
+                f'Source checkpoint {path!r} ({fmt} layout) has a non-tensor '
+                f'entry {key!r} of type {type(value).__name__} in its state '
+                'dict. Re-save it with only the tensors of '
+                'model.state_dict().')
+        key = str(key)
+        if key.startswith('module.'):
+            key = key[len('module.'):]
+        state[key] = value
+    if not prefix:
+        return state
+    prefix = prefix if prefix.endswith('.') else prefix + '.'
+    selected = OrderedDict(
+        (k[len(prefix):], v) for k, v in state.items() if k.startswith(prefix))
+    if not selected:
+        raise MalformedFileError(
+            f'Source checkpoint {path!r} has no key starting with '
+            f'checkpoint_prefix={prefix!r}; its keys start with '
+            f'{top_level_prefixes(list(state))}. Set checkpoint_prefix to '
+            'the one that holds the source network, or to None for a plain '
+            'state dict.')
+    return selected
+
+
+def read_source_state_dict(path: str,
+                           prefix: Optional[str] = None) -> Dict[str, Tensor]:
+    """Read a local source checkpoint in any supported layout.
+
+    Args:
+        path (str): The checkpoint file.
+        prefix (str, optional): Sub-module prefix to select and strip, e.g.
+            ``'net.'`` for an mmengine checkpoint of a model that held the
+            network as ``self.net``. Defaults to None.
+
+    Returns:
+        dict[str, Tensor]: A flat state dict on the CPU.
+    """
+    _require_file(path, 'source checkpoint')
+    try:
+        obj = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as err:  # any failure here means an unreadable file
+        raise MalformedFileError(
+            f'Source checkpoint {path!r} could not be read with '
+            f'torch.load(weights_only=True): {type(err).__name__}: '
+            f'{str(err).splitlines()[0] if str(err) else ""}. If it is a '
+            'checkpoint you trust written by another tool, re-save it as '
+            'torch.save(model.state_dict(), path) (see '
+            f'{WEIGHTS_DOC}).') from err
+    return extract_state_dict(obj, path, prefix)
+
+
+def _key_report(keys: List[str], what: str, shown: int = 5) -> str:
+    """Describe a key list as ``'7 missing keys: a, b, ... (2 more)'``."""
+    more = f', ... ({len(keys) - shown} more)' if len(keys) > shown else ''
+    return f'{len(keys)} {what}: {", ".join(keys[:shown])}{more}'
+
+
+def describe_mismatch(expected: StateDict, loaded: StateDict) -> str:
+    """Compare a checkpoint's state dict with a network's.
+
+    BatchNorm ``num_batches_tracked`` buffers absent from ``loaded`` are not
+    reported: checkpoints written before PyTorch 0.4 (the CSAIL Places365
+    ones, torchvision's v1 ImageNet weights) lack them.
+
+    Args:
+        expected (Mapping[str, Tensor]): ``network.state_dict()``.
+        loaded (Mapping[str, Tensor]): The checkpoint's state dict.
+
+    Returns:
+        str: ``''`` when they fit, else e.g. ``'2 missing keys: a, b; 1 size
+        mismatches: fc.weight: checkpoint (365, 512) vs network (1000,
+        512)'``: the first few keys of each kind and their counts.
+    """
+    missing = [
+        k for k in expected
+        if k not in loaded and not k.endswith('num_batches_tracked')
+    ]
+    unexpected = [k for k in loaded if k not in expected]
+    mismatched = [
+        f'{k}: checkpoint {tuple(v.shape)} vs network '
+        f'{tuple(expected[k].shape)}' for k, v in loaded.items()
+        if k in expected and v.shape != expected[k].shape
+    ]
+    kinds = ((missing, 'missing keys'), (unexpected, 'unexpected keys'),
+             (mismatched, 'size mismatches'))
+    return '; '.join(_key_report(keys, what) for keys, what in kinds if keys)
+
+
+def read_class_names(path: str) -> List[str]:
+    """Read a class-name file: one name per line, or CSAIL's format.
+
+    CSAIL's ``categories_places365.txt`` lines look like ``/a/airfield 0``
+    or ``/a/apartment_building/outdoor 1``; the names are then ``airfield``
+    and ``apartment_building/outdoor``, ordered by their index. Any other
+    non-empty line is taken whole as a name.
+
+    Args:
+        path (str): The text file.
+
+    Returns:
+        list[str]: The class names, in class-index order.
+    """
+    _require_file(path, 'class-name file')
+    with open(path, encoding='utf-8') as f:
+        lines = [line.strip() for line in f if line.strip()]
+    matches = [_CSAIL_CATEGORY.match(line) for line in lines]
+    if not lines or not all(matches):
+        return lines
+    indexed = sorted((int(m.group(2)), m.group(1)) for m in matches)
+    if [i for i, _ in indexed] != list(range(len(indexed))):
+        raise MalformedFileError(
+            f'Class-name file {path!r} is in CSAIL format but its indices '
+            f'are not 0..{len(indexed) - 1}, each once. Use the official '
+            'categories_places365.txt or write one name per line.')
+    return [name for _, name in indexed]

@@ -1,0 +1,71 @@
+"""Initialise an mmpretrain ResNet from a torchvision ResNet checkpoint."""
+from typing import Dict, Optional
+
+import torch
+from mmengine.logging import print_log
+
+from sskt.registry import WEIGHT_INITIALIZERS
+from sskt.utils.errors import MalformedFileError
+from .sources.checkpoint_formats import describe_mismatch, read_source_state_dict
+
+
+def torchvision_to_mmpretrain_resnet(
+        state_dict: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+    """Keep the backbone part of a torchvision ResNet state dict.
+
+    mmpretrain's ``ResNet`` names its layers as torchvision does (``conv1``,
+    ``bn1``, ``layerI.J.convK/bnK``, ``downsample.0/1``); only the classifier
+    ``fc.*`` is dropped, since the target has its own head.
+
+    Args:
+        state_dict (dict[str, Tensor]): A torchvision ResNet state dict.
+
+    Returns:
+        dict[str, Tensor]: The backbone state dict.
+    """
+    return {k: v for k, v in state_dict.items() if not k.startswith('fc.')}
+
+
+@WEIGHT_INITIALIZERS.register_module()
+class TorchvisionResNetPretrained:
+    """``init_cfg`` that loads torchvision ResNet weights into a backbone.
+
+    For fine-tuning an mmpretrain ``ResNet`` target from torchvision's
+    ImageNet weights as they are published (e.g.
+    ``checkpoints/resnet18_imagenet.pth``), with no conversion step::
+
+        backbone=dict(type='ResNet', depth=18, init_cfg=dict(
+            type='sskt.TorchvisionResNetPretrained',
+            checkpoint='checkpoints/resnet18_imagenet.pth'))
+
+    The load is strict: a checkpoint of another depth fails with the
+    missing/unexpected keys. Nothing is downloaded.
+
+    Args:
+        checkpoint (str): A local torchvision ResNet state dict (CSAIL
+            ``.pth.tar`` and mmengine layouts are read too).
+        prefix (str, optional): Sub-module prefix to select and strip in an
+            mmengine checkpoint. Defaults to None.
+    """
+
+    def __init__(self, checkpoint: str, prefix: Optional[str] = None) -> None:
+        self.checkpoint = checkpoint
+        self.prefix = prefix
+
+    def __call__(self, module: torch.nn.Module) -> None:
+        """Load the weights into ``module`` (an mmpretrain ``ResNet``)."""
+        state = torchvision_to_mmpretrain_resnet(
+            read_source_state_dict(self.checkpoint, self.prefix))
+        problem = describe_mismatch(module.state_dict(), state)
+        if problem:
+            raise MalformedFileError(
+                f'{self.checkpoint} does not fit {type(module).__name__}: '
+                f'{problem}. Is it a torchvision ResNet of the same depth?')
+        module.load_state_dict(state, strict=False)
+        print_log(
+            f'Loaded torchvision ResNet weights from {self.checkpoint}',
+            logger='current')
+
+    def _get_init_info(self) -> str:
+        """Shown in mmengine's parameter-initialisation log."""
+        return f'{type(self).__name__}: load from {self.checkpoint}'

@@ -1,0 +1,240 @@
+"""The SSKT distiller on a tiny CIFAR ResNet with tiny ResNet-18 sources."""
+import copy
+
+import pytest
+import torch
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+from mmpretrain.structures import DataSample
+
+from sskt.models.distillers import SSKT
+from sskt.registry import MODELS
+from tests.data.checkpoints import (write_csail_checkpoint,
+                                    write_torchvision_checkpoint)
+
+MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
+
+
+def target_cfg(head=None):
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='sskt.CifarResNet', depth=8, out_indices=(0, 1, 2)),
+        neck=dict(type='GlobalAveragePooling'),
+        head=head
+        or dict(type='LinearClsHead', num_classes=10, in_channels=64),
+        data_preprocessor=dict(num_classes=10, mean=MEAN, std=STD))
+
+
+def source_cfg(num_classes, checkpoint=None, **kwargs):
+    return dict(
+        type='FrozenSource',
+        arch='resnet18',
+        num_classes=num_classes,
+        checkpoint=checkpoint,
+        allow_random=checkpoint is None,
+        adapter=dict(type='SourceAdapter', scale_factor=1.0),
+        **kwargs)
+
+
+def build(**kwargs):
+    cfg = dict(
+        type='SSKT',
+        target=target_cfg(),
+        sources=dict(imagenet=source_cfg(7), places365=source_cfg(5)))
+    cfg.update(kwargs)
+    with DefaultScope.overwrite_default_scope('sskt'):
+        model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+def batch(model, n=4, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    data = dict(
+        inputs=[
+            torch.randint(
+                0, 256, (3, 32, 32), generator=generator, dtype=torch.uint8)
+            for _ in range(n)
+        ],
+        data_samples=[DataSample().set_gt_label(i % 10) for i in range(n)])
+    return model.data_preprocessor(data, training=True)
+
+
+def test_loss_keys_and_prediction_from_the_main_head():
+    model = build()
+    losses = model(**batch(model), mode='loss')
+    assert set(losses) == {
+        'loss_cls', 'loss_aux_imagenet', 'loss_aux_places365'
+    }
+    assert all(torch.isfinite(v) for v in losses.values())
+    model.eval()
+    data = batch(model)
+    predicted = model(**copy.deepcopy(data), mode='predict')
+    direct = model.target.predict(**copy.deepcopy(data))
+    assert torch.equal(
+        torch.stack([p.pred_score for p in predicted]),
+        torch.stack([p.pred_score for p in direct]))
+
+
+def test_branches_read_every_stage_and_fit_each_source():
+    model = build()
+    for name, classes in (('imagenet', 7), ('places365', 5)):
+        neck, head = model.aux_branches[name]
+        assert tuple(neck.in_channels) == (16, 32, 64)
+        assert neck.out_channels == 64 and neck.mid_channels == 32
+        assert head.fc.out_features == classes
+    model = build(aux=dict(neck=dict(type='LastStagePooling')))
+    neck, head = model.aux_branches['imagenet']
+    assert head.fc.in_features == 64
+
+
+def test_sources_are_outside_parameters_state_dict_and_optimizer():
+    model = build()
+    source_params = {
+        id(p)
+        for s in model.sources.values()
+        for p in s.parameters()
+    }
+    assert source_params
+    assert not source_params & {id(p) for p in model.parameters()}
+    assert not any(
+        k.startswith('sources') or '.net.' in k for k in model.state_dict())
+    optim = build_optim_wrapper(
+        model, dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)))
+    in_optimizer = {
+        id(p)
+        for group in optim.optimizer.param_groups
+        for p in group['params']
+    }
+    assert not source_params & in_optimizer
+    assert {id(p) for p in model.aux_branches.parameters()} <= in_optimizer
+
+
+@pytest.mark.parametrize('bn_mode', ['eval', 'train'])
+def test_sources_stay_frozen_while_training(bn_mode):
+    model = build(
+        sources=dict(
+            imagenet=source_cfg(7, bn_mode=bn_mode),
+            places365=source_cfg(5, bn_mode=bn_mode)))
+    before = {
+        name: copy.deepcopy(s.state_dict())
+        for name, s in model.sources.items()
+    }
+    optim = build_optim_wrapper(model,
+                                dict(optimizer=dict(type='SGD', lr=0.1)))
+    model.train()
+    for step in range(2):
+        losses = model(**batch(model, seed=step), mode='loss')
+        optim.update_params(sum(losses.values()))
+    for name, source in model.sources.items():
+        assert all(p.grad is None for p in source.parameters())
+        changed = {
+            key
+            for key, value in source.state_dict().items()
+            if not torch.equal(value, before[name][key])
+        }
+        bn_statistics = {
+            key
+            for key in before[name]
+            if key.endswith(('running_mean', 'running_var',
+                             'num_batches_tracked'))
+        }
+        # weights never change; BN statistics drift only in train mode
+        assert changed == (bn_statistics if bn_mode == 'train' else set())
+
+
+def test_alpha_zero_step_equals_the_plain_classifier():
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('sskt'):
+        plain = MODELS.build(target_cfg())
+    plain.init_weights()
+    model = build(alpha=0.0)
+    model.target.load_state_dict(plain.state_dict())
+    plain.train()
+    model.train()
+    data = batch(model)
+    plain_loss = plain(**copy.deepcopy(data), mode='loss')['loss']
+    losses = model(**copy.deepcopy(data), mode='loss')
+    assert torch.equal(losses['loss_cls'], plain_loss)
+    assert losses['loss_aux_imagenet'] == 0
+    sum(losses.values()).backward()
+    plain_loss.backward()
+    plain_grads = dict(plain.named_parameters())
+    for name, param in model.target.named_parameters():
+        assert torch.equal(param.grad, plain_grads[name].grad), name
+
+
+def test_loss_weights_alpha_and_temperature():
+    model = build(
+        alpha=0.5,
+        T=3.0,
+        aux_per_source=dict(
+            places365=dict(loss=dict(type='KDLoss', reduction='mean', T=2.0))))
+    assert model.aux_losses['imagenet'].T == 3.0
+    assert model.aux_losses['places365'].T == 2.0
+    model.eval()
+    data = batch(model)
+    losses = model(**data, mode='loss')
+    feats = model.target.extract_feat(data['inputs'], stage='backbone')
+    source = model.sources['imagenet']
+    expected = model.aux_losses['imagenet'](
+        model.aux_branches['imagenet'](feats), source(data['inputs']))
+    assert torch.allclose(losses['loss_aux_imagenet'], 0.5 * expected)
+
+
+def test_loads_a_plain_target_checkpoint():
+    with DefaultScope.overwrite_default_scope('sskt'):
+        plain = MODELS.build(target_cfg())
+    model = build()
+    result = model.load_state_dict(plain.state_dict(), strict=False)
+    assert not result.unexpected_keys
+    assert all(k.startswith('aux_branches.') for k in result.missing_keys)
+    for key, value in plain.state_dict().items():
+        assert torch.equal(model.target.state_dict()[key], value)
+
+
+def test_sources_load_their_files_at_init_weights(tmp_path):
+    imagenet = write_torchvision_checkpoint(
+        str(tmp_path / 'in.pth'), num_classes=7)
+    places = write_csail_checkpoint(
+        str(tmp_path / 'places.pth.tar'), num_classes=5)
+    model = build(
+        sources=dict(
+            imagenet=source_cfg(7, str(tmp_path / 'in.pth')),
+            places365=source_cfg(5, str(tmp_path / 'places.pth.tar'))))
+    for name, reference in (('imagenet', imagenet), ('places365', places)):
+        loaded = model.sources[name].net.state_dict()
+        for key, value in reference.state_dict().items():
+            if not key.endswith('num_batches_tracked'):  # CSAIL files lack it
+                assert torch.equal(loaded[key], value), key
+
+
+def test_sources_see_the_target_normalisation_undone():
+    model = build()
+    adapter = model.sources['imagenet'].adapter
+    pixel = torch.tensor(MEAN).view(1, 3, 1, 1).expand(1, 3, 2, 2)
+    normalised = (pixel - torch.tensor(MEAN).view(
+        1, 3, 1, 1)) / torch.tensor(STD).view(1, 3, 1, 1)
+    expected = (pixel - torch.tensor([123.675, 116.28, 103.53]).view(
+        1, 3, 1, 1)) / torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+    assert torch.allclose(adapter(normalised), expected, atol=1e-5)
+
+
+def test_moving_the_model_moves_the_sources():
+    model = build().to(torch.float64)
+    assert all(p.dtype == torch.float64 for s in model.sources.values()
+               for p in s.parameters())
+
+
+def test_multi_label_target():
+    model = build(
+        target=target_cfg(
+            head=dict(
+                type='MultiLabelLinearClsHead',
+                num_classes=10,
+                in_channels=64,
+                loss=dict(type='sskt.MaskedBCEWithLogitsLoss'))))
+    data = batch(model)
+    losses = model(**data, mode='loss')
+    assert torch.isfinite(losses['loss_cls'])
