@@ -1,10 +1,8 @@
 """Models: target backbones, frozen sources, transfer necks, auxiliary heads,
 losses, weight initialisers and the distillers that combine them."""
-from . import (
-    backbones,
-    distillers,
-    heads,
-    losses,
-    necks,  # noqa: F401
-    sources,
-    weight_init)
+from . import backbones, distillers, heads, losses, necks, sources, weight_init
+
+__all__ = [
+    'backbones', 'distillers', 'heads', 'losses', 'necks', 'sources',
+    'weight_init'
+]

@@ -6,7 +6,8 @@ from mmengine.logging import print_log
 
 from sskt.registry import WEIGHT_INITIALIZERS
 from sskt.utils.errors import MalformedFileError
-from .sources.checkpoint_formats import describe_mismatch, read_source_state_dict
+from .sources.checkpoint_formats import (describe_mismatch,
+                                         read_source_state_dict)
 
 
 def torchvision_to_mmpretrain_resnet(

@@ -1,4 +1,4 @@
-"""SSKT: a target network taught by frozen sources through auxiliary branches."""
+"""SSKT: a target taught by frozen sources through auxiliary branches."""
 import copy
 import inspect
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple

@@ -7,7 +7,6 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
-from sskt.models.distillers import SSKT
 from sskt.registry import MODELS
 from tests.data.checkpoints import (write_csail_checkpoint,
                                     write_torchvision_checkpoint)
