@@ -5,7 +5,7 @@ import torch
 from mmengine.logging import print_log
 
 from sskt.registry import WEIGHT_INITIALIZERS
-from sskt.utils.errors import MalformedFileError
+from sskt.utils.errors import ConfigError, MalformedFileError
 from .sources.checkpoint_formats import (describe_mismatch,
                                          read_source_state_dict)
 
@@ -40,7 +40,11 @@ class TorchvisionResNetPretrained:
             checkpoint='checkpoints/resnet18_imagenet.pth'))
 
     The load is strict: a checkpoint of another depth fails with the
-    missing/unexpected keys. Nothing is downloaded.
+    missing/unexpected keys. Nothing is downloaded. The backbone needs
+    ``zero_init_residual=False`` (as in configs/_base_/models/r18.py):
+    mmpretrain zeroes the last norm of every block *after* any ``init_cfg``
+    whose type is not its own ``Pretrained``, which would undo the load, so
+    that case is an error.
 
     Args:
         checkpoint (str): A local torchvision ResNet state dict (CSAIL
@@ -55,6 +59,11 @@ class TorchvisionResNetPretrained:
 
     def __call__(self, module: torch.nn.Module) -> None:
         """Load the weights into ``module`` (an mmpretrain ``ResNet``)."""
+        if getattr(module, 'zero_init_residual', False):
+            raise ConfigError(
+                'sskt.TorchvisionResNetPretrained needs the backbone to set '
+                'zero_init_residual=False: mmpretrain would zero the last '
+                'norm layer of every block after loading the weights.')
         state = torchvision_to_mmpretrain_resnet(
             read_source_state_dict(self.checkpoint, self.prefix))
         problem = describe_mismatch(module.state_dict(), state)

@@ -17,3 +17,8 @@ model = dict(
         num_classes=20,
         in_channels=512,
         loss=dict(type='sskt.MaskedBCEWithLogitsLoss')))
+
+# keep the checkpoint with the best per-image AP (mmengine cannot tell from
+# this metric's name that larger is better)
+default_hooks = dict(
+    checkpoint=dict(save_best='multi-label/per_image_AP', rule='greater'))

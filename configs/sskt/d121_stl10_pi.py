@@ -1,0 +1,21 @@
+# SSKT: DenseNet-121 on STL-10 with the Places365 and ImageNet sources (P+I),
+# no transfer module, CE + CE (paper Table 6: 77.03 +- 0.17).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/d121_stl10.py',
+    '../_base_/sskt/sources.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(
+        imagenet={{_base_.imagenet_source}},
+        places365={{_base_.places365_source}}),
+    aux=dict(
+        # no transfer module: a linear head on the pooled last stage
+        neck=dict(type='LastStagePooling'),
+        loss=dict(type='SoftTargetCELoss')),
+    alpha=1.0,
+    T=1.0)

@@ -1,0 +1,21 @@
+# SSKT: MobileNetV2 on STL-10 with the Places365 and ImageNet sources (P+I),
+# transfer module, CE + CE (paper Table 6: 76.96 +- 0.39).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/mbv2_stl10.py',
+    '../_base_/sskt/sources.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(
+        imagenet={{_base_.imagenet_source}},
+        places365={{_base_.places365_source}}),
+    aux=dict(
+        # transfer module, with the ImageNet-style widths (our choice)
+        neck=dict(type='TransferModule', out_channels=1000, mid_channels=500),
+        loss=dict(type='SoftTargetCELoss')),
+    alpha=1.0,
+    T=1.0)

@@ -1,0 +1,21 @@
+# SSKT: ResNet-18 on Places365 with the Places365 and ImageNet sources (P+I),
+# no transfer module, CE + CE (paper Table 3: 54.78).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/r18_places365.py',
+    '../_base_/sskt/sources_224.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(
+        imagenet={{_base_.imagenet_source}},
+        places365={{_base_.places365_source}}),
+    aux=dict(
+        # no transfer module: a linear head on the pooled last stage
+        neck=dict(type='LastStagePooling'),
+        loss=dict(type='SoftTargetCELoss')),
+    alpha=1.0,
+    T=1.0)

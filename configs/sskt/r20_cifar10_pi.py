@@ -1,0 +1,22 @@
+# SSKT: ResNet-20 on CIFAR-10 with the Places365 and ImageNet sources (P+I),
+# no transfer module, CE + KD (paper Table 2: 92.46 +- 0.15).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/r20_cifar10.py',
+    '../_base_/sskt/sources.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(
+        imagenet={{_base_.imagenet_source}},
+        places365={{_base_.places365_source}}),
+    aux=dict(
+        # no transfer module: a linear head on the pooled last stage
+        neck=dict(type='LastStagePooling'),
+        # a 'KD' row: the original's element-mean KL (1/K of batchmean)
+        loss=dict(type='KDLoss', reduction='mean')),
+    alpha=1.0,
+    T=1.0)

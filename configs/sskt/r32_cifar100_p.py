@@ -1,0 +1,19 @@
+# SSKT: ResNet-32 on CIFAR-100 with the Places365 source (P),
+# no transfer module, CE + CE (paper Table 2: 69.97 +- 0.16).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/r32_cifar100.py',
+    '../_base_/sskt/sources.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(places365={{_base_.places365_source}}),
+    aux=dict(
+        # no transfer module: a linear head on the pooled last stage
+        neck=dict(type='LastStagePooling'),
+        loss=dict(type='SoftTargetCELoss')),
+    alpha=1.0,
+    T=1.0)

@@ -1,0 +1,20 @@
+# SSKT: ResNet-32 on STL-10 with the Places365 and ImageNet sources (P+I),
+# transfer module, CE + CE (paper Table 2: 83.4 +- 0.2).
+# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+_base_ = [
+    '../baselines/scratch/r32_stl10.py',
+    '../_base_/sskt/sources.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(
+        imagenet={{_base_.imagenet_source}},
+        places365={{_base_.places365_source}}),
+    aux=dict(
+        neck=dict(type='TransferModule'),  # last-stage width, half inside
+        loss=dict(type='SoftTargetCELoss')),
+    alpha=1.0,
+    T=1.0)
