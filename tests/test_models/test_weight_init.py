@@ -1,4 +1,4 @@
-"""TorchvisionResNetPretrained: torchvision weights into mmpretrain's ResNet."""
+"""TorchvisionResNetPretrained: torchvision weights into mmpretrain ResNet."""
 import pytest
 import torch
 from mmengine.registry import DefaultScope
