@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/mbv2_stl10.py',
     '../_base_/sskt/sources.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -13,9 +14,6 @@ model = dict(
     sources=dict(
         imagenet={{_base_.imagenet_source}},
         places365={{_base_.places365_source}}),
-    aux=dict(
-        # transfer module, with the ImageNet-style widths (our choice)
-        neck=dict(type='TransferModule', out_channels=1000, mid_channels=500),
-        loss=dict(type='SoftTargetCELoss')),
+    aux=dict(neck={{_base_.aux_tm_imagenet}}, loss={{_base_.aux_ce}}),
     alpha=1.0,
     T=1.0)

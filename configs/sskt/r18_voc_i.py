@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r18_voc.py',
     '../_base_/sskt/sources_224.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -11,9 +12,6 @@ model = dict(
     type='SSKT',
     target={{_base_.model}},
     sources=dict(imagenet={{_base_.imagenet_source}}),
-    aux=dict(
-        # no transfer module: a linear head on the pooled last stage
-        neck=dict(type='LastStagePooling'),
-        loss=dict(type='SoftTargetCELoss')),
+    aux=dict(neck={{_base_.aux_no_tm}}, loss={{_base_.aux_ce}}),
     alpha=1.0,
     T=1.0)

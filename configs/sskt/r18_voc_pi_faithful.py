@@ -6,6 +6,7 @@
 _base_ = [
     '../baselines/scratch/r18_voc.py',
     '../_base_/sskt/sources_faithful_224.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -16,11 +17,7 @@ model = dict(
         imagenet={{_base_.imagenet_source}},
         places365={{_base_.places365_source}}),
     aux=dict(
-        neck=dict(
-            type='TransferModule',
-            out_channels=1000,
-            mid_channels=500,
-            init_cfg=dict(type='Kaiming', layer='Conv2d', mode='fan_out')),
-        loss=dict(type='KDLoss', reduction='mean')),
+        neck={{_base_.aux_tm_imagenet}},
+        loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
     alpha=0.1,
     T=3.0)

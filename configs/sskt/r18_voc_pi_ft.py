@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r18_voc_ft.py',
     '../_base_/sskt/sources_224.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -14,13 +15,7 @@ model = dict(
         imagenet={{_base_.imagenet_source}},
         places365={{_base_.places365_source}}),
     aux=dict(
-        # transfer module, widths of the original's ImageNet-style ResNets
-        neck=dict(
-            type='TransferModule',
-            out_channels=1000,
-            mid_channels=500,
-            init_cfg=dict(type='Kaiming', layer='Conv2d', mode='fan_out')),
-        # a 'KD' row: the original's element-mean KL (1/K of batchmean)
-        loss=dict(type='KDLoss', reduction='mean')),
+        neck={{_base_.aux_tm_imagenet}},
+        loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
     alpha=1.0,
     T=1.0)

@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r20_cifar10.py',
     '../_base_/sskt/sources.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -11,9 +12,7 @@ model = dict(
     type='SSKT',
     target={{_base_.model}},
     sources=dict(places365={{_base_.places365_source}}),
-    aux=dict(
-        neck=dict(type='TransferModule'),  # last-stage width, half inside
-        # a 'KD' row: the original's element-mean KL (1/K of batchmean)
-        loss=dict(type='KDLoss', reduction='mean')),
+    aux=dict(neck={{_base_.aux_tm}},
+             loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
     alpha=1.0,
     T=1.0)

@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r20_cifar10.py',
     '../_base_/sskt/sources.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -13,10 +14,7 @@ model = dict(
     sources=dict(
         imagenet={{_base_.imagenet_source}},
         places365={{_base_.places365_source}}),
-    aux=dict(
-        # no transfer module: a linear head on the pooled last stage
-        neck=dict(type='LastStagePooling'),
-        # a 'KD' row: the original's element-mean KL (1/K of batchmean)
-        loss=dict(type='KDLoss', reduction='mean')),
+    aux=dict(neck={{_base_.aux_no_tm}},
+             loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
     alpha=1.0,
     T=1.0)

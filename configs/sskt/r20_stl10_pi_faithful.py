@@ -5,6 +5,7 @@
 _base_ = [
     '../baselines/scratch/r20_stl10.py',
     '../_base_/sskt/sources_faithful.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -14,8 +15,7 @@ model = dict(
     sources=dict(
         imagenet={{_base_.imagenet_source}},
         places365={{_base_.places365_source}}),
-    aux=dict(
-        neck=dict(type='TransferModule'),
-        loss=dict(type='KDLoss', reduction='mean')),
+    aux=dict(neck={{_base_.aux_tm}},
+             loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
     alpha=0.1,
     T=3.0)

@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r44_stl10.py',
     '../_base_/sskt/sources.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -11,8 +12,6 @@ model = dict(
     type='SSKT',
     target={{_base_.model}},
     sources=dict(places365={{_base_.places365_source}}),
-    aux=dict(
-        neck=dict(type='TransferModule'),  # last-stage width, half inside
-        loss=dict(type='SoftTargetCELoss')),
+    aux=dict(neck={{_base_.aux_tm}}, loss={{_base_.aux_ce}}),
     alpha=1.0,
     T=1.0)

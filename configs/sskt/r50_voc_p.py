@@ -4,6 +4,7 @@
 _base_ = [
     '../baselines/scratch/r50_voc.py',
     '../_base_/sskt/sources_224.py',
+    '../_base_/sskt/aux.py',
 ]
 
 model = dict(
@@ -11,13 +12,6 @@ model = dict(
     type='SSKT',
     target={{_base_.model}},
     sources=dict(places365={{_base_.places365_source}}),
-    aux=dict(
-        # transfer module, widths of the original's ImageNet-style ResNets
-        neck=dict(
-            type='TransferModule',
-            out_channels=1000,
-            mid_channels=500,
-            init_cfg=dict(type='Kaiming', layer='Conv2d', mode='fan_out')),
-        loss=dict(type='SoftTargetCELoss')),
+    aux=dict(neck={{_base_.aux_tm_imagenet}}, loss={{_base_.aux_ce}}),
     alpha=1.0,
     T=1.0)

@@ -6,18 +6,14 @@ the frozen source's logits ``q``, both at temperature ``T``, scaled by ``T^2``
 textbook KD loss plus the teacher's entropy, a constant, so its gradient is
 the KD gradient with the batch-mean reduction.
 """
-from typing import Optional
-
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 from sskt.registry import MODELS
-from sskt.utils.errors import ConfigError
+from .soft_logit_loss import SoftLogitLoss
 
 
 @MODELS.register_module()
-class SoftTargetCELoss(nn.Module):
+class SoftTargetCELoss(SoftLogitLoss):
     """Cross-entropy against the teacher's softened distribution.
 
     With ``w_i`` the optional per-sample weight (1 by default)::
@@ -28,50 +24,15 @@ class SoftTargetCELoss(nn.Module):
     The teacher logits ``q`` are detached: no gradient reaches them. With
     ``T=1`` and no T^2 factor this is also the 3D original's ``ce`` aux loss.
 
-    The loss may serve as the loss of an mmpretrain head, which calls it
-    with ``avg_factor=batch_size``; ``avg_factor`` is accepted and not used
-    (the denominator is always the batch size ``B``), as are other keyword
-    arguments.
+    See :class:`SoftLogitLoss` for the call (``avg_factor`` is not used: the
+    denominator is always the batch size ``B``).
 
     Args:
         T (float): Temperature of both softmaxes. Defaults to 1.0.
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.
     """
 
-    def __init__(self, T: float = 1.0, loss_weight: float = 1.0) -> None:
-        super().__init__()
-        if not isinstance(T, (int, float)) or isinstance(T, bool) or T <= 0:
-            raise ConfigError(
-                f'SoftTargetCELoss T must be a positive number, got {T!r}')
-        self.T = float(T)
-        self.loss_weight = loss_weight
-
-    def forward(self,
-                cls_score: torch.Tensor,
-                target: torch.Tensor,
-                weight: Optional[torch.Tensor] = None,
-                avg_factor: Optional[float] = None,
-                **kwargs) -> torch.Tensor:
-        """Compute the loss.
-
-        Args:
-            cls_score (torch.Tensor): Student logits of shape ``(B, K)``.
-            target (torch.Tensor): Teacher logits of shape ``(B, K)``.
-            weight (torch.Tensor, optional): Per-sample weights of shape
-                ``(B, )``. Defaults to None.
-            avg_factor (float, optional): Accepted for the call of
-                mmpretrain's heads; not used.
-            **kwargs: Accepted for the call of mmpretrain's heads; not used.
-
-        Returns:
-            torch.Tensor: The scalar loss.
-        """
-        if cls_score.dim() != 2 or cls_score.shape != target.shape:
-            raise ValueError(
-                f'student logits {tuple(cls_score.shape)} and teacher logits '
-                f'{tuple(target.shape)} must both have shape (B, K)')
-        soft = F.softmax(target.detach().to(cls_score.dtype) / self.T, dim=1)
-        loss = -(soft * F.log_softmax(cls_score / self.T, dim=1)).sum(dim=1)
-        if weight is not None:
-            loss = loss * weight.to(loss.dtype).reshape(-1)
-        return self.loss_weight * self.T**2 * loss.mean()
+    def per_sample(self, log_student: torch.Tensor,
+                   soft_teacher: torch.Tensor) -> torch.Tensor:
+        """``-sum_c softmax(q / T)_c * log_softmax(a / T)_c`` per sample."""
+        return -(soft_teacher * log_student).sum(dim=1)
