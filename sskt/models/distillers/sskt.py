@@ -109,13 +109,12 @@ class SSKT(BaseModel):
     def _build_source(self, cfg: dict) -> nn.Module:
         """Build a source and tell its adapter how the target normalises."""
         source = MODELS.build(cfg)
-        mean = getattr(self.data_preprocessor, 'mean', None)
-        std = getattr(self.data_preprocessor, 'std', None)
-        if mean is None or not getattr(self.data_preprocessor,
-                                       '_enable_normalize', True):
-            mean, std = torch.zeros(3), torch.ones(3)
-        source.adapter.set_target_normalization(mean.flatten().tolist(),
-                                                std.flatten().tolist())
+        preprocessor = self.data_preprocessor
+        if getattr(preprocessor, '_enable_normalize', False):
+            source.set_target_normalization(preprocessor.mean.flatten(),
+                                            preprocessor.std.flatten())
+        else:  # the target sees unnormalised pixels
+            source.set_target_normalization(None, None)
         return source
 
     @torch.no_grad()
