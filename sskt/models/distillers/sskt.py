@@ -9,6 +9,7 @@ from mmengine.model import BaseModel
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from .frozen_models import FrozenModelsMixin
 
 #: What every source's auxiliary branch is made of unless ``aux`` says else:
 #: a transfer module over all stages, a linear head, soft-target CE.
@@ -19,7 +20,7 @@ DEFAULT_AUX = dict(
 
 
 @MODELS.register_module()
-class SSKT(BaseModel):
+class SSKT(FrozenModelsMixin, BaseModel):
     """Self-Supervised Knowledge Transfer (Hong et al., WACV 2022).
 
     The target classifier trains on its own task while, for every frozen
@@ -29,11 +30,9 @@ class SSKT(BaseModel):
     target backbone runs once per step and feeds the main head and every
     branch; prediction uses the main head only.
 
-    Sources are kept out of the module tree: they are not parameters (so never
-    in the optimizer, never wrapped by DDP) and not in ``state_dict()`` (so
-    checkpoints hold the target and the branches only; the sources reload from
-    their own files in :meth:`init_weights`, which the Runner calls when
-    training starts and not when testing).
+    Sources are kept out of the module tree (:class:`FrozenModelsMixin`):
+    never in the optimizer, never wrapped by DDP, not in checkpoints; they
+    reload from their own files when training starts.
 
     Args:
         target (dict): The target model, e.g. an mmpretrain ``ImageClassifier``
@@ -89,15 +88,14 @@ class SSKT(BaseModel):
             raise ConfigError(
                 f'model.aux_per_source names {sorted(unknown)}, which are '
                 f'not sources; the sources are {sorted(sources)}.')
-        # A plain dict: the sources stay out of parameters and state_dict.
-        self._sources = {
+        self.hold_frozen({
             name: self._build_source(cfg)
             for name, cfg in sources.items()
-        }
+        })
         stage_channels = self._probe_stage_channels(probe_input_shape)
         self.aux_branches = nn.ModuleDict()
         self.aux_losses = nn.ModuleDict()
-        for name, source in self._sources.items():
+        for name, source in self.sources.items():
             branch_cfg = self._branch_config(aux, (aux_per_source
                                                    or {}).get(name))
             self.aux_branches[name] = self._build_branch(
@@ -165,31 +163,10 @@ class SSKT(BaseModel):
             cfg.setdefault('T', self.T)
         return MODELS.build(cfg)
 
-    # ------------------------------------------------------------ access
     @property
     def sources(self) -> Mapping[str, nn.Module]:
         """The frozen sources by name (not submodules: see the class doc)."""
-        return dict(self._sources)
-
-    def init_weights(self) -> None:
-        """Initialise the target and branches, then load every source."""
-        super().init_weights()
-        for source in self._sources.values():
-            source.init_weights()
-
-    def train(self, mode: bool = True) -> 'SSKT':
-        """Set train/eval mode; each source applies its own ``bn_mode``."""
-        super().train(mode)
-        for source in self._sources.values():
-            source.train(mode)
-        return self
-
-    def _apply(self, fn, *args, **kwargs):
-        """Move/cast the sources along with the model (``to``, ``cuda``)."""
-        super()._apply(fn, *args, **kwargs)
-        for source in self._sources.values():
-            source._apply(fn, *args, **kwargs)
-        return self
+        return self.frozen_models
 
     # ------------------------------------------------------------ forward
     def forward(self,
@@ -220,7 +197,7 @@ class SSKT(BaseModel):
         """
         stage_feats = self.target.extract_feat(inputs, stage='backbone')
         losses = self._target_head_loss(stage_feats, data_samples)
-        for name, source in self._sources.items():
+        for name, source in self.sources.items():
             teacher_logits = source(inputs)
             student_logits = self.aux_branches[name](stage_feats)
             losses[f'loss_aux_{name}'] = self.alpha * self.aux_losses[name](

@@ -1,0 +1,5 @@
+"""Optimizer-wrapper constructors."""
+from .separate_optim_wrapper_constructor import \
+    SeparateOptimWrapperConstructor
+
+__all__ = ['SeparateOptimWrapperConstructor']
