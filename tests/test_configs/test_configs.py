@@ -37,6 +37,18 @@ WRITERS = {
 }
 
 
+def test_there_is_a_config_for_every_baseline_row():
+    rows = {
+        'r20_cifar10', 'r32_cifar10', 'r20_cifar100', 'r32_cifar100',
+        'r20_stl10', 'r32_stl10', 'r18_voc', 'r34_voc', 'r50_voc'
+    }
+    for method in ('kd', 'dml'):
+        assert {f'baselines/{method}/{row}.py' for row in rows} <= set(NAMES)
+    assert {
+        'baselines/maxl/vgg16_cifar10.py', 'baselines/maxl/r20_cifar10.py'
+    } <= set(NAMES)
+
+
 def test_there_is_a_config_for_every_scratch_row():
     scratch = {
         osp.basename(n)
@@ -61,7 +73,7 @@ def test_config_is_a_few_lines_over_its_bases(path):
     assert len(code) <= 20, f'{path} has {len(code)} lines of code'
     cfg = load_config(path)
     assert cfg.default_scope == 'sskt'
-    target = cfg.model.target if cfg.model.type == 'SSKT' else cfg.model
+    target = cfg.model.get('target') or cfg.model.get('peer') or cfg.model
     assert target._scope_ == 'mmpretrain'
 
 
@@ -100,9 +112,17 @@ def test_config_trains_one_step_on_its_dataset(path, tmp_path):
     loss = sum(v for k, v in losses.items() if 'loss' in k)
     assert torch.isfinite(loss)
     loss.backward()
-    target = getattr(model, 'target', model)
-    grads = [p.grad for p in target.backbone.parameters() if p.requires_grad]
-    assert all(g is not None for g in grads)
+    grads = [p.grad for p in _trained_backbone(model).parameters()]
+    assert grads and all(g is not None for g in grads)
+
+
+def _trained_backbone(model):
+    """The backbone a config trains: of the target, of peer 0, or its own."""
+    if hasattr(model, 'target'):
+        return model.target.backbone
+    if hasattr(model, 'peers'):
+        return model.peers[0].backbone
+    return model.backbone
 
 
 def test_cifar_resnet_fc_has_the_original_kaiming_init():

@@ -1,4 +1,5 @@
 """Metrics."""
+from .peer_metric import PeerMetric
 from .per_image_ap import PerImageAP, per_image_average_precision
 
-__all__ = ['PerImageAP', 'per_image_average_precision']
+__all__ = ['PeerMetric', 'PerImageAP', 'per_image_average_precision']

@@ -1,7 +1,6 @@
 """SSKT: a target taught by frozen sources through auxiliary branches."""
 import copy
-import inspect
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -10,6 +9,12 @@ from mmengine.model import BaseModel
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from .frozen_models import FrozenModelsMixin
+from .target_utils import (accept_plain_target_keys, build_target,
+                           build_tempered_loss, share_target_normalization,
+                           target_head_loss)
+
+# kept importable from here for code written before target_utils existed
+_accept_plain_target_keys = accept_plain_target_keys
 
 #: What every source's auxiliary branch is made of unless ``aux`` says else:
 #: a transfer module over all stages, a linear head, soft-target CE.
@@ -69,10 +74,7 @@ class SSKT(FrozenModelsMixin, BaseModel):
                  probe_input_shape: Sequence[int] = (3, 64, 64),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        target = copy.deepcopy(target)
-        if data_preprocessor is not None:
-            target.setdefault('data_preprocessor', data_preprocessor)
-        target_model = MODELS.build(target)
+        target_model = build_target(target, data_preprocessor)
         super().__init__(
             data_preprocessor=target_model.data_preprocessor,
             init_cfg=init_cfg)
@@ -101,18 +103,13 @@ class SSKT(FrozenModelsMixin, BaseModel):
             self.aux_branches[name] = self._build_branch(
                 branch_cfg, stage_channels, source.num_classes)
             self.aux_losses[name] = self._build_loss(branch_cfg['loss'])
-        self._register_load_state_dict_pre_hook(_accept_plain_target_keys)
+        self._register_load_state_dict_pre_hook(accept_plain_target_keys)
 
     # ------------------------------------------------------------ building
     def _build_source(self, cfg: dict) -> nn.Module:
         """Build a source and tell its adapter how the target normalises."""
         source = MODELS.build(cfg)
-        preprocessor = self.data_preprocessor
-        if getattr(preprocessor, '_enable_normalize', False):
-            source.set_target_normalization(preprocessor.mean.flatten(),
-                                            preprocessor.std.flatten())
-        else:  # the target sees unnormalised pixels
-            source.set_target_normalization(None, None)
+        share_target_normalization(source, self.data_preprocessor)
         return source
 
     @torch.no_grad()
@@ -154,14 +151,7 @@ class SSKT(FrozenModelsMixin, BaseModel):
 
     def _build_loss(self, cfg: dict) -> nn.Module:
         """The aux loss; one that takes ``T`` gets ours unless it sets one."""
-        cfg = dict(cfg)
-        loss_cls = MODELS.get(cfg['type'])
-        if loss_cls is None:
-            raise ConfigError(f'Unknown aux loss type {cfg["type"]!r} in '
-                              'model.aux.loss.')
-        if 'T' in inspect.signature(loss_cls).parameters:
-            cfg.setdefault('T', self.T)
-        return MODELS.build(cfg)
+        return build_tempered_loss(cfg, self.T, 'model.aux.loss')
 
     @property
     def sources(self) -> Mapping[str, nn.Module]:
@@ -196,7 +186,7 @@ class SSKT(FrozenModelsMixin, BaseModel):
             multiplied by ``alpha``) and whatever else the target head logs.
         """
         stage_feats = self.target.extract_feat(inputs, stage='backbone')
-        losses = self._target_head_loss(stage_feats, data_samples)
+        losses = target_head_loss(self.target, stage_feats, data_samples)
         for name, source in self.sources.items():
             teacher_logits = source(inputs)
             student_logits = self.aux_branches[name](stage_feats)
@@ -204,37 +194,8 @@ class SSKT(FrozenModelsMixin, BaseModel):
                 student_logits, teacher_logits)
         return losses
 
-    def _target_head_loss(self, stage_feats: Tuple[torch.Tensor, ...],
-                          data_samples: list) -> Dict[str, torch.Tensor]:
-        """The target's own loss from its backbone output, as ``loss_cls``."""
-        feats = (
-            self.target.neck(stage_feats)
-            if self.target.with_neck else stage_feats)
-        head_losses = self.target.head.loss(feats, data_samples)
-        losses = {'loss_cls': head_losses.pop('loss')}
-        losses.update(head_losses)
-        return losses
-
     def predict(self,
                 inputs: torch.Tensor,
                 data_samples: Optional[list] = None) -> list:
         """Predict with the target's main head only."""
         return self.target.predict(inputs, data_samples)
-
-
-def _accept_plain_target_keys(state_dict: dict, prefix: str, *args) -> None:
-    """Let ``load_from`` read a plain target checkpoint into SSKT.
-
-    A checkpoint of the target alone has keys ``backbone.*``, ``head.*``…
-    instead of ``target.backbone.*``; they are renamed in place. The branch
-    keys are then missing, which a non-strict load reports.
-    """
-    keys = [k for k in state_dict if k.startswith(prefix)]
-    if any(k.startswith(prefix + 'target.') for k in keys):
-        return
-    if not any(k[len(prefix):].split('.', 1)[0] in ('backbone', 'neck', 'head')
-               for k in keys):
-        return
-    for key in keys:
-        state_dict[prefix + 'target.' +
-                   key[len(prefix):]] = state_dict.pop(key)

@@ -3,6 +3,8 @@
 Not mmpretrain's ``FocalLoss``, which is sigmoid-based: this one is a
 softmax loss (``sskt-method.md`` §4.2). It is registered in the ``sskt``
 scope; a config inside an mmpretrain-scoped model names it ``sskt.FocalLoss``.
+Its arithmetic is :func:`soft_focal_loss`, which MAXL also calls directly on
+its generated (probability) auxiliary labels.
 """
 from typing import Optional
 
@@ -12,6 +14,46 @@ from torch import nn
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+
+
+def soft_focal_loss(logits: torch.Tensor,
+                    weights: torch.Tensor,
+                    gamma: float = 2.0,
+                    reduction: str = 'mean') -> torch.Tensor:
+    """Softmax focal loss against class weights (one-hot or probabilities).
+
+    With ``p = softmax(logits)``, per sample::
+
+        loss_i = -sum_c weights_ic * (1 - p_ic)^gamma * log(p_ic + 1e-20)
+
+    Unlike :class:`FocalLoss` with a float target, ``weights`` are used as
+    they are (not softmaxed, not detached): MAXL passes its generated
+    auxiliary distributions here.
+
+    Args:
+        logits (torch.Tensor): Logits of shape ``(B, K)``.
+        weights (torch.Tensor): Class weights of shape ``(B, K)``, e.g.
+            one-hot labels or a probability distribution per row.
+        gamma (float): Focusing exponent; 0 gives the cross-entropy.
+            Defaults to 2.0.
+        reduction (str): ``'mean'`` over the batch or ``'none'`` (one value
+            per sample). Defaults to ``'mean'``.
+
+    Returns:
+        torch.Tensor: The scalar loss, or the ``(B, )`` losses.
+    """
+    if weights.shape != logits.shape:
+        raise ValueError(f'weights {tuple(weights.shape)} must have the shape '
+                         f'of the logits {tuple(logits.shape)}')
+    if reduction not in ('mean', 'none'):
+        raise ValueError(f"reduction must be 'mean' or 'none', got "
+                         f'{reduction!r}')
+    prob = F.softmax(logits, dim=1)
+    loss = -weights * torch.log(prob + 1e-20)
+    if gamma != 0:
+        loss = loss * (1 - prob)**gamma
+    loss = loss.sum(dim=1)
+    return loss.mean() if reduction == 'mean' else loss
 
 
 @MODELS.register_module()
@@ -99,11 +141,7 @@ class FocalLoss(nn.Module):
             raise ValueError('logits must have shape (B, K), got '
                              f'{tuple(cls_score.shape)}')
         t = self._target_weights(cls_score, target)
-        prob = F.softmax(cls_score, dim=1)
-        loss = -t * torch.log(prob + 1e-20)
-        if self.gamma != 0:
-            loss = loss * (1 - prob)**self.gamma
-        loss = loss.sum(dim=1)
+        loss = soft_focal_loss(cls_score, t, self.gamma, reduction='none')
         if weight is not None:
             loss = loss * weight.to(loss.dtype).reshape(-1)
         return self.loss_weight * loss.mean()

@@ -1,0 +1,148 @@
+"""KD: a target taught by one frozen teacher's softened logits (Hinton)."""
+from typing import Dict, Optional
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModel
+from mmpretrain.models.heads import MultiLabelClsHead
+
+from sskt.registry import MODELS
+from sskt.utils.errors import ConfigError
+from .frozen_models import FrozenModelsMixin
+from .target_utils import (accept_plain_target_keys, build_target,
+                           build_tempered_loss, share_target_normalization,
+                           target_logits_and_loss)
+
+
+@MODELS.register_module()
+class KD(FrozenModelsMixin, BaseModel):
+    """Knowledge distillation (Hinton et al., 2015) from a frozen teacher.
+
+    The target (the student) trains on its own task and on the teacher's
+    logits on the same batch::
+
+        loss = ce_weight * loss_cls(a, y) + kd_weight * kd_loss(a, q; T)
+
+    where ``a`` are the target's logits and ``q`` the teacher's. The
+    ``T^2`` factor of Hinton's loss is inside :class:`KDLoss` (so the
+    gradients keep their scale whatever ``T``); RepDistiller's KD line
+    ``-r 0.1 -a 0.9 --kd_T 4`` is ``ce_weight=0.1, kd_weight=0.9, T=4``. A
+    single-label target gets ``KDLoss(T, reduction='batchmean')``, a
+    multi-label one (an mmpretrain ``MultiLabelClsHead``) the per-class
+    ``BinaryKDLoss(T)``. Prediction uses the target only.
+
+    The teacher is kept out of the module tree (:class:`FrozenModelsMixin`):
+    never in the optimizer, never wrapped by DDP, not in checkpoints; it
+    reloads from its own file when training starts. It sees the target's
+    preprocessed batch.
+
+    Args:
+        target (dict): The target model, e.g. an mmpretrain ``ImageClassifier``
+            dict that carries ``_scope_='mmpretrain'``.
+        teacher (dict): The teacher, usually a :class:`FrozenClassifier`
+            config (any registered module with the source contract of
+            ``docs/customize.md`` fits). Its classes must be the target's.
+        ce_weight (float): Weight of the target's own loss. Defaults to 1.0.
+        kd_weight (float): Weight of the distillation loss. Defaults to 1.0.
+        T (float): Temperature of the distillation loss. Defaults to 4.0.
+        kd_loss (dict, optional): The distillation loss; it gets ``T`` if it
+            takes one and does not set it. Defaults to None: ``KDLoss`` with
+            ``reduction='batchmean'``, or ``BinaryKDLoss`` for a multi-label
+            target.
+        data_preprocessor (dict, optional): Used as the target's data
+            preprocessor when the target dict has none (the Runner passes a
+            config's top-level ``data_preprocessor`` here).
+        init_cfg (dict, optional): Initialization config. Defaults to None.
+    """
+
+    def __init__(self,
+                 target: dict,
+                 teacher: dict,
+                 ce_weight: float = 1.0,
+                 kd_weight: float = 1.0,
+                 T: float = 4.0,
+                 kd_loss: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        target_model = build_target(target, data_preprocessor)
+        super().__init__(
+            data_preprocessor=target_model.data_preprocessor,
+            init_cfg=init_cfg)
+        self.target = target_model
+        self.ce_weight = ce_weight
+        self.kd_weight = kd_weight
+        self.T = T
+        teacher_model = MODELS.build(teacher)
+        share_target_normalization(teacher_model, self.data_preprocessor)
+        self._check_classes(teacher_model)
+        self.hold_frozen({'teacher': teacher_model})
+        if kd_loss is None:
+            kd_loss = (
+                dict(type='BinaryKDLoss') if self.multi_label else dict(
+                    type='KDLoss', reduction='batchmean'))
+        self.kd_loss = build_tempered_loss(kd_loss, T, 'model.kd_loss')
+        self._register_load_state_dict_pre_hook(accept_plain_target_keys)
+
+    def _check_classes(self, teacher: nn.Module) -> None:
+        """Raise unless the teacher and the target have as many classes."""
+        ours = getattr(getattr(self.target, 'head', None), 'num_classes', None)
+        theirs = getattr(teacher, 'num_classes', None)
+        if ours is not None and theirs is not None and ours != theirs:
+            raise ConfigError(
+                f'The KD teacher has {theirs} classes but the target has '
+                f'{ours}. KD needs a teacher trained on the target\'s '
+                'classes; for a teacher of other classes use SSKT, whose '
+                'auxiliary branches learn its logits.')
+
+    @property
+    def multi_label(self) -> bool:
+        """Whether the target's head is multi-label (sigmoid per class)."""
+        return isinstance(
+            getattr(self.target, 'head', None), MultiLabelClsHead)
+
+    @property
+    def teacher(self) -> nn.Module:
+        """The frozen teacher (not a submodule: see the class doc)."""
+        return self.frozen_models['teacher']
+
+    # ------------------------------------------------------------ forward
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[list] = None,
+                mode: str = 'tensor'):
+        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.target(inputs, data_samples, mode='tensor')
+        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
+                          'tensor.')
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: list) -> Dict[str, torch.Tensor]:
+        """The weighted target loss and the weighted distillation loss.
+
+        Args:
+            inputs (torch.Tensor): The preprocessed batch.
+            data_samples (list): The batch's data samples.
+
+        Returns:
+            dict[str, Tensor]: ``loss_cls`` (already multiplied by
+            ``ce_weight``), ``loss_kd`` (already multiplied by
+            ``kd_weight``) and whatever else the target head logs.
+        """
+        stage_feats = self.target.extract_feat(inputs, stage='backbone')
+        logits, losses = target_logits_and_loss(self.target, stage_feats,
+                                                data_samples)
+        losses['loss_cls'] = self.ce_weight * losses['loss_cls']
+        losses['loss_kd'] = self.kd_weight * self.kd_loss(
+            logits, self.teacher(inputs))
+        return losses
+
+    def predict(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[list] = None) -> list:
+        """Predict with the target only."""
+        return self.target.predict(inputs, data_samples)
