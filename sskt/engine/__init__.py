@@ -1,5 +1,6 @@
 """Engine pieces: hooks, safe checkpoint loading, launch helpers."""
 from .hooks import *  # noqa: F401,F403
+from .model_wrappers import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
 from .launch import (add_common_arguments, default_work_dir,
                      disable_persistent_workers_without_workers, enable_amp,

@@ -139,21 +139,32 @@ def enable_amp(cfg: Config) -> None:
             '--amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper runs only '
             'on CUDA) and none is visible here; drop --amp to train in '
             'float32 on the CPU.')
-    wrapper = cfg.optim_wrapper
-    if wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
-        return
-    if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':
-        raise ConfigError(
-            f'--amp converts an OptimWrapper, but optim_wrapper.type is '
-            f'{wrapper.type!r}; set its own mixed-precision options in the '
-            'config instead.')
     dtype = cfg.get('amp_dtype', 'float16')
     if dtype not in AMP_DTYPES:
         raise ConfigError(f'amp_dtype must be one of {AMP_DTYPES}, got '
                           f'{dtype!r}; fix it in the config or with '
                           '--cfg-options amp_dtype=bfloat16.')
-    wrapper.type = 'AmpOptimWrapper'
-    wrapper.dtype = dtype
+    wrapper = cfg.optim_wrapper
+    if wrapper.get('constructor') == 'SeparateOptimWrapperConstructor':
+        # DML/MAXL: one wrapper per named part, each made mixed-precision
+        for name, part in wrapper.items():
+            if name not in ('constructor', 'paramwise_cfg'):
+                _make_amp(part, f'optim_wrapper.{name}', dtype)
+    else:
+        _make_amp(wrapper, 'optim_wrapper', dtype)
+
+
+def _make_amp(wrapper: dict, key: str, dtype: str) -> None:
+    """Turn one ``OptimWrapper`` config into an ``AmpOptimWrapper``."""
+    kind = wrapper.get('type', 'OptimWrapper')
+    if kind == 'AmpOptimWrapper':
+        return
+    if kind != 'OptimWrapper':
+        raise ConfigError(
+            f'--amp converts an OptimWrapper, but {key}.type is {kind!r}; '
+            'set its own mixed-precision options in the config instead.')
+    wrapper['type'] = 'AmpOptimWrapper'
+    wrapper['dtype'] = dtype
     wrapper.setdefault('loss_scale', 'dynamic')
 
 

@@ -106,3 +106,19 @@ def test_work_dir_priority(tmp_path):
         _tool_args(config, '--work-dir', 'flag', '--cfg-options',
                    'work_dir=from_config'))
     assert cfg.work_dir == 'flag'
+
+
+def test_amp_converts_every_separate_wrapper(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    cfg = Config(
+        dict(
+            amp_dtype='bfloat16',
+            optim_wrapper=dict(
+                constructor='SeparateOptimWrapperConstructor',
+                peers=dict(each_child=True, optimizer=dict(type='SGD'))),
+        ))
+    launch.enable_amp(cfg)
+    assert 'type' not in cfg.optim_wrapper
+    assert cfg.optim_wrapper.peers.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.peers.dtype == 'bfloat16'
+    assert cfg.optim_wrapper.peers.each_child is True

@@ -56,3 +56,67 @@ def test_torchrun_two_processes_on_cpu_resume_exactly(tmp_path):
         tmp_path / 'straight' / 'epoch_3.pth', weights_only=True)['state_dict']
     for key in straight:
         assert torch.equal(resumed[key], straight[key]), key
+
+
+RANK_DUMP = '''
+import os
+import torch
+from mmengine.dist import get_rank
+from mmengine.hooks import Hook
+from sskt.registry import HOOKS
+
+
+@HOOKS.register_module()
+class DumpRankWeights(Hook):
+    def after_run(self, runner):
+        model = getattr(runner.model, 'module', runner.model)
+        torch.save(model.state_dict(),
+                   os.path.join(runner.work_dir, f'rank{get_rank()}.pth'))
+'''
+
+
+def test_dml_peers_stay_in_sync_across_two_processes(tmp_path):
+    (tmp_path / 'rank_dump.py').write_text(RANK_DUMP)
+    dml = tmp_path / 'dml_digits.py'
+    dml.write_text(f"""_base_ = ['{DIGITS_CONFIG}']
+model = dict(_delete_=True, type='DML', peer={{{{_base_.model}}}})
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='SeparateOptimWrapperConstructor',
+    peers=dict(
+        each_child=True, optimizer={{{{_base_.optim_wrapper.optimizer}}}}))
+model_wrapper_cfg = dict(type='sskt.GradAllReduceWrapper')
+custom_imports = dict(imports=['rank_dump'], allow_failed_imports=False)
+custom_hooks = [dict(type='RNGStateHook'), dict(type='DumpRankWeights')]
+""")
+    options = tiny_digits_overrides(str(tmp_path / 'work'), max_epochs=1)
+    options['model.peer.backbone.depth'] = options.pop('model.backbone.depth')
+    command = [
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+        '--master_port',
+        str(_free_port()), 'tools/train.py',
+        str(dml), '--launcher', 'pytorch', '--cfg-options'
+    ] + [f'{key}={value}' for key, value in options.items()]
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS='1',
+        CUDA_VISIBLE_DEVICES='',
+        PYTHONPATH=f'{tmp_path}:{os.environ.get("PYTHONPATH", "")}')
+    result = subprocess.run(
+        command,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranks = [
+        torch.load(tmp_path / 'work' / f'rank{r}.pth', weights_only=True)
+        for r in (0, 1)
+    ]
+    weights = [
+        k for k in ranks[0] if 'running' not in k and 'num_batches' not in k
+    ]
+    assert any(k.startswith('peers.1.') for k in weights)
+    for key in weights:  # different batches, averaged gradients, same step
+        assert torch.equal(ranks[0][key], ranks[1][key]), key

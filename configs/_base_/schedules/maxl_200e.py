@@ -14,3 +14,7 @@ param_scheduler = dict(type='StepLR', by_epoch=True, step_size=50, gamma=0.5)
 train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
+
+# MAXL updates its two networks in its own train_step: under a launcher,
+# average gradients over processes instead of mmengine's DDP step
+model_wrapper_cfg = dict(type='sskt.GradAllReduceWrapper')

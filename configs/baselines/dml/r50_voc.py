@@ -17,3 +17,6 @@ val_evaluator = [
     dict(type='PeerMetric', metric=dict(type='PerImageAP'), num_peers=2),
 ]
 test_evaluator = val_evaluator
+# DML updates its peers in its own train_step: under a launcher, average
+# gradients over processes instead of mmengine's DDP step
+model_wrapper_cfg = dict(type='sskt.GradAllReduceWrapper')
