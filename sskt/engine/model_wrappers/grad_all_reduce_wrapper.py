@@ -21,13 +21,12 @@ from sskt.registry import MODEL_WRAPPERS
 
 @MODEL_WRAPPERS.register_module()
 class GradAllReduceWrapper(nn.Module):
-    """Wrap a model whose ``train_step`` owns its optimizers, for multi-GPU."""
+    """Wrap a model whose ``train_step`` owns its optimizers, for multi-GPU.
 
     The DML and MAXL configs set it as their ``model_wrapper_cfg`` (the
     ``sskt.`` prefix is needed there: mmengine looks model wrappers up in its
-    root registry). Batch-norm statistics are not
-    synchronised (each process keeps its own, as ``SyncBN`` is off); the
-    checkpoint holds rank 0's. Gradients are averaged one parameter at a
+    root registry). Batch-norm statistics are not synchronised (each process
+    keeps its own, as ``SyncBN`` is off); the checkpoint holds rank 0's. Gradients are averaged one parameter at a
     time, which is simple and exact but slower than DDP's buckets.
 
     Args:
