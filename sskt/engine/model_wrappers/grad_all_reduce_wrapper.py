@@ -26,8 +26,9 @@ class GradAllReduceWrapper(nn.Module):
     The DML and MAXL configs set it as their ``model_wrapper_cfg`` (the
     ``sskt.`` prefix is needed there: mmengine looks model wrappers up in its
     root registry). Batch-norm statistics are not synchronised (each process
-    keeps its own, as ``SyncBN`` is off); the checkpoint holds rank 0's. Gradients are averaged one parameter at a
-    time, which is simple and exact but slower than DDP's buckets.
+    keeps its own, as ``SyncBN`` is off); the checkpoint holds rank 0's.
+    Gradients are averaged one parameter at a time, which is simple and
+    exact but slower than DDP's buckets.
 
     Args:
         module (nn.Module): The model (``BaseModel`` with ``train_step``).
