@@ -123,7 +123,7 @@ def test_prefix_option_and_summary(tool, tmp_path, capsys):
         extracted_prefix='peers.0.')
     printed = capsys.readouterr().out
     assert 'Saved 1 tensors' in printed
-    assert 'left out: peers., aux_branches., optimizer.' in printed
+    assert 'left out: peers.1., aux_branches., optimizer.' in printed
 
 
 def test_unknown_prefix_is_one_paragraph(tool, tmp_path, capsys):

@@ -127,6 +127,13 @@ def extract(checkpoint: Mapping[str, Any], prefix: str,
     return dict(meta=meta, state_dict=kept)
 
 
+def _group(key: str, prefix: str) -> str:
+    """The part of ``key`` to report: ``peers.1.`` next to ``peers.0.``."""
+    parts = key.split('.')
+    depth = prefix.count('.') if prefix.startswith(parts[0] + '.') else 1
+    return '.'.join(parts[:depth]) + '.'
+
+
 @exit_on_user_error
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     """Extract; returns the checkpoint that was written."""
@@ -141,8 +148,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         os.makedirs(osp.dirname(args.out), exist_ok=True)
     torch.save(result, args.out)
     state = checkpoint.get('state_dict', checkpoint)
-    left_out = top_level_prefixes(
-        [key for key in state if not key.startswith(prefix)], limit=64)
+    left_out = list(
+        dict.fromkeys(
+            _group(key, prefix) for key in state
+            if not key.startswith(prefix)))
     if state is not checkpoint:  # optimizer, message_hub, ...
         left_out += [k for k in checkpoint if k not in ('meta', 'state_dict')]
     print(f'Saved {len(result["state_dict"])} tensors under {prefix!r} of '
