@@ -4,16 +4,6 @@
 # column: 64.57 +- 0.12. loss = 0.1 * BCE + 0.9 * per-class binary KD
 # (BinaryKDLoss), T = 4: the Hinton recipe of RepDistiller (-r 0.1 -a 0.9
 # --kd_T 4); the paper gives none.
-_base_ = ['../scratch/r34_voc.py']
+_base_ = ['./r18_voc.py']
 
-model = dict(
-    _delete_=True,
-    type='KD',
-    target={{_base_.model}},
-    teacher=dict(
-        type='FrozenClassifier',
-        config='configs/baselines/kd/teachers/r50_voc_ft.py',
-        checkpoint='checkpoints/teachers/r50_voc_ft.pth'),
-    ce_weight=0.1,
-    kd_weight=0.9,
-    T=4.0)
+model = dict(target=dict(backbone=dict(depth=34)))

@@ -3,19 +3,17 @@ from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 from mmpretrain.models.heads import MultiLabelClsHead
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
-from .frozen_models import FrozenModelsMixin
-from .target_utils import (accept_plain_target_keys, build_target,
-                           build_tempered_loss, share_target_normalization,
+from .base_distiller import BaseDistiller
+from .target_utils import (build_tempered_loss, share_target_normalization,
                            target_logits_and_loss)
 
 
 @MODELS.register_module()
-class KD(FrozenModelsMixin, BaseModel):
+class KD(BaseDistiller):
     """Knowledge distillation (Hinton et al., 2015) from a frozen teacher.
 
     The target (the student) trains on its own task and on the teacher's
@@ -64,11 +62,7 @@ class KD(FrozenModelsMixin, BaseModel):
                  kd_loss: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        target_model = build_target(target, data_preprocessor)
-        super().__init__(
-            data_preprocessor=target_model.data_preprocessor,
-            init_cfg=init_cfg)
-        self.target = target_model
+        super().__init__(target, data_preprocessor, init_cfg)
         self.ce_weight = ce_weight
         self.kd_weight = kd_weight
         self.T = T
@@ -81,7 +75,6 @@ class KD(FrozenModelsMixin, BaseModel):
                 dict(type='BinaryKDLoss') if self.multi_label else dict(
                     type='KDLoss', reduction='batchmean'))
         self.kd_loss = build_tempered_loss(kd_loss, T, 'model.kd_loss')
-        self._register_load_state_dict_pre_hook(accept_plain_target_keys)
 
     def _check_classes(self, teacher: nn.Module) -> None:
         """Raise unless the teacher and the target have as many classes."""
@@ -106,20 +99,6 @@ class KD(FrozenModelsMixin, BaseModel):
         return self.frozen_models['teacher']
 
     # ------------------------------------------------------------ forward
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None,
-                mode: str = 'tensor'):
-        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``."""
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.target(inputs, data_samples, mode='tensor')
-        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
-                          'tensor.')
-
     def loss(self, inputs: torch.Tensor,
              data_samples: list) -> Dict[str, torch.Tensor]:
         """The weighted target loss and the weighted distillation loss.
@@ -140,9 +119,3 @@ class KD(FrozenModelsMixin, BaseModel):
         losses['loss_kd'] = self.kd_weight * self.kd_loss(
             logits, self.teacher(inputs))
         return losses
-
-    def predict(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None) -> list:
-        """Predict with the target only."""
-        return self.target.predict(inputs, data_samples)

@@ -4,17 +4,12 @@ from typing import Dict, List, Mapping, Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
-from .frozen_models import FrozenModelsMixin
-from .target_utils import (accept_plain_target_keys, build_target,
-                           build_tempered_loss, share_target_normalization,
+from .base_distiller import BaseDistiller
+from .target_utils import (build_tempered_loss, share_target_normalization,
                            target_head_loss)
-
-# kept importable from here for code written before target_utils existed
-_accept_plain_target_keys = accept_plain_target_keys
 
 #: What every source's auxiliary branch is made of unless ``aux`` says else:
 #: a transfer module over all stages, a linear head, soft-target CE.
@@ -25,7 +20,7 @@ DEFAULT_AUX = dict(
 
 
 @MODELS.register_module()
-class SSKT(FrozenModelsMixin, BaseModel):
+class SSKT(BaseDistiller):
     """Self-Supervised Knowledge Transfer (Hong et al., WACV 2022).
 
     The target classifier trains on its own task while, for every frozen
@@ -74,11 +69,7 @@ class SSKT(FrozenModelsMixin, BaseModel):
                  probe_input_shape: Sequence[int] = (3, 64, 64),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        target_model = build_target(target, data_preprocessor)
-        super().__init__(
-            data_preprocessor=target_model.data_preprocessor,
-            init_cfg=init_cfg)
-        self.target = target_model
+        super().__init__(target, data_preprocessor, init_cfg)
         self.alpha = alpha
         self.T = T
         if not sources:
@@ -103,7 +94,6 @@ class SSKT(FrozenModelsMixin, BaseModel):
             self.aux_branches[name] = self._build_branch(
                 branch_cfg, stage_channels, source.num_classes)
             self.aux_losses[name] = self._build_loss(branch_cfg['loss'])
-        self._register_load_state_dict_pre_hook(accept_plain_target_keys)
 
     # ------------------------------------------------------------ building
     def _build_source(self, cfg: dict) -> nn.Module:
@@ -159,20 +149,6 @@ class SSKT(FrozenModelsMixin, BaseModel):
         return self.frozen_models
 
     # ------------------------------------------------------------ forward
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None,
-                mode: str = 'tensor'):
-        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``."""
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.target(inputs, data_samples, mode='tensor')
-        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
-                          'tensor.')
-
     def loss(self, inputs: torch.Tensor,
              data_samples: list) -> Dict[str, torch.Tensor]:
         """The target loss and one weighted auxiliary loss per source.
@@ -193,9 +169,3 @@ class SSKT(FrozenModelsMixin, BaseModel):
             losses[f'loss_aux_{name}'] = self.alpha * self.aux_losses[name](
                 student_logits, teacher_logits)
         return losses
-
-    def predict(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None) -> list:
-        """Predict with the target's main head only."""
-        return self.target.predict(inputs, data_samples)

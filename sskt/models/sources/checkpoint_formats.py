@@ -17,7 +17,7 @@ builds a network or downloads a file.
 import os.path as osp
 import re
 from collections import OrderedDict
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 import torch
 from torch import Tensor
@@ -198,6 +198,33 @@ def describe_mismatch(expected: StateDict, loaded: StateDict) -> str:
     kinds = ((missing, 'missing keys'), (unexpected, 'unexpected keys'),
              (mismatched, 'size mismatches'))
     return '; '.join(_key_report(keys, what) for keys, what in kinds if keys)
+
+
+def load_state_strictly(net: torch.nn.Module, state: StateDict,
+                        explain: Callable[[str], str]) -> None:
+    """Load ``state`` into ``net`` exactly, or raise a key-by-key report.
+
+    ``num_batches_tracked`` buffers that the file lacks (pre-0.4 files) start
+    at 0; everything else must match in name and shape.
+
+    Args:
+        net (nn.Module): The network to load into.
+        state (Mapping[str, Tensor]): The checkpoint's state dict.
+        explain (Callable[[str], str]): Turns :func:`describe_mismatch`'s
+            report into the error message (naming the file, what to check).
+
+    Raises:
+        MalformedFileError: The state dict does not fit the network.
+    """
+    expected = net.state_dict()
+    problems = describe_mismatch(expected, state)
+    if problems:
+        raise MalformedFileError(explain(problems))
+    state = dict(state)
+    for key, value in expected.items():  # pre-0.4 files lack these
+        if key.endswith('num_batches_tracked') and key not in state:
+            state[key] = torch.zeros_like(value)
+    net.load_state_dict(state, strict=True)
 
 
 def read_class_names(path: str) -> List[str]:

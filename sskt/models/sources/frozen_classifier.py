@@ -18,9 +18,9 @@ from mmengine.model import BaseModel, BaseModule
 from torch import Tensor
 
 from sskt.registry import MODELS
-from sskt.utils.errors import ConfigError, MalformedFileError, MissingFileError
+from sskt.utils.errors import ConfigError, MissingFileError
 from .adapters import Normalization
-from .checkpoint_formats import (describe_mismatch, read_source_state_dict,
+from .checkpoint_formats import (load_state_strictly, read_source_state_dict,
                                  top_level_prefixes)
 
 
@@ -165,22 +165,19 @@ class FrozenClassifier(BaseModule):
 
     def _load_strict(self, state: Dict[str, Tensor]) -> None:
         """Load ``state`` into the classifier or raise a key-by-key report."""
-        expected = self.net.state_dict()
-        problems = describe_mismatch(expected, state)
-        if problems:
+
+        def explain(problems: str) -> str:
             hint = ''
             if 'unexpected keys' in problems and not self.checkpoint_prefix:
                 hint = (" For a distiller's checkpoint set "
                         "checkpoint_prefix='target.'; the keys start with "
                         f'{top_level_prefixes(list(state))}.')
-            raise MalformedFileError(
-                f'Checkpoint {self.checkpoint!r} does not fit the classifier '
-                f'{self.name}: {problems}. Check that the model config is the '
-                f'one the checkpoint was trained with.{hint}')
-        for key, value in expected.items():
-            if key.endswith('num_batches_tracked') and key not in state:
-                state[key] = torch.zeros_like(value)
-        self.net.load_state_dict(state, strict=True)
+            return (f'Checkpoint {self.checkpoint!r} does not fit the '
+                    f'classifier {self.name}: {problems}. Check that the '
+                    'model config is the one the checkpoint was trained '
+                    f'with.{hint}')
+
+        load_state_strictly(self.net, state, explain)
         self._is_init = True
 
     def train(self, mode: bool = True) -> 'FrozenClassifier':

@@ -20,9 +20,9 @@ from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from sskt.registry import MODELS
-from sskt.utils.errors import ConfigError, MalformedFileError
+from sskt.utils.errors import ConfigError
 from .adapters import Normalization
-from .checkpoint_formats import (WEIGHTS_DOC, describe_mismatch,
+from .checkpoint_formats import (WEIGHTS_DOC, load_state_strictly,
                                  read_class_names, read_source_state_dict,
                                  top_level_prefixes)
 
@@ -178,24 +178,20 @@ class FrozenSource(BaseModule):
 
     def _load_strict(self, state: Dict[str, Tensor]) -> None:
         """Load ``state`` into the network or raise a key-by-key report."""
-        expected = self.net.state_dict()
-        problems = describe_mismatch(expected, state)
-        if problems:
+
+        def explain(problems: str) -> str:
             hint = ''
             if 'unexpected keys' in problems and not self.checkpoint_prefix:
                 hint = (' If the file holds a whole model, set '
                         'checkpoint_prefix to the prefix of the source '
                         'network; the keys start with '
                         f'{top_level_prefixes(list(state))}.')
-            raise MalformedFileError(
-                f'Source checkpoint {self.checkpoint!r} does not fit '
-                f'arch={self.arch!r} with num_classes={self.num_classes}: '
-                f'{problems}. Check that arch and num_classes match the file '
-                f'(see {WEIGHTS_DOC}).{hint}')
-        for key, value in expected.items():  # pre-0.4 files lack these
-            if key.endswith('num_batches_tracked') and key not in state:
-                state[key] = torch.zeros_like(value)
-        self.net.load_state_dict(state, strict=True)
+            return (f'Source checkpoint {self.checkpoint!r} does not fit '
+                    f'arch={self.arch!r} with num_classes={self.num_classes}:'
+                    f' {problems}. Check that arch and num_classes match the '
+                    f'file (see {WEIGHTS_DOC}).{hint}')
+
+        load_state_strictly(self.net, state, explain)
         self._is_init = True
 
     def train(self, mode: bool = True) -> 'FrozenSource':
