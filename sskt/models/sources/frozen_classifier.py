@@ -14,14 +14,14 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
-from mmengine.model import BaseModel, BaseModule
+from mmengine.model import BaseModel
 from torch import Tensor
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError, MissingFileError
 from .adapters import Normalization
-from .checkpoint_formats import (load_state_strictly, read_source_state_dict,
-                                 top_level_prefixes)
+from .checkpoint_formats import top_level_prefixes
+from .frozen_network import FrozenNetwork
 
 
 def load_model_config(config: str) -> dict:
@@ -71,7 +71,7 @@ def _close(given: Normalization, own: Tensor) -> bool:
 
 
 @MODELS.register_module()
-class FrozenClassifier(BaseModule):
+class FrozenClassifier(FrozenNetwork):
     """A trained classifier, frozen, that sees the target's batch as it is.
 
     It is the teacher of :class:`~sskt.models.distillers.KD`, and meets the
@@ -132,53 +132,26 @@ class FrozenClassifier(BaseModule):
         """How messages name this classifier: its config or its type."""
         return self.config or type(self.net).__name__
 
-    def init_weights(self) -> None:
-        """Load the checkpoint (strictly), or keep random weights if allowed.
+    def describe(self) -> str:
+        """How messages name this classifier."""
+        return f'FrozenClassifier({self.name})'
 
-        Raises :class:`MissingFileError` for a missing file,
-        :class:`MalformedFileError` for a file that does not fit the model
-        and :class:`ConfigError` when there is no checkpoint and
-        ``allow_random`` is False.
-        """
-        if self.checkpoint is None:
-            if not self.allow_random:
-                raise ConfigError(
-                    f'FrozenClassifier({self.name}) has no checkpoint. Set '
-                    'checkpoint= to the file tools/train.py wrote for it '
-                    "(e.g. work_dirs/<config>/epoch_200.pth; add "
-                    "checkpoint_prefix='target.' for a distiller's); "
-                    'allow_random=True keeps random weights and is meant for '
-                    'tests only.')
-            super().init_weights()
-            print_log(
-                f'FrozenClassifier({self.name}) keeps RANDOM weights '
-                '(allow_random=True): its logits teach nothing.',
-                logger='current',
-                level=logging.WARNING)
-            return
-        state = read_source_state_dict(self.checkpoint, self.checkpoint_prefix)
-        self._load_strict(state)
-        self.net.requires_grad_(False)
-        print_log(
-            f'FrozenClassifier({self.name}) loaded {self.checkpoint}',
-            logger='current')
+    def missing_checkpoint_hint(self) -> str:
+        """What to give as ``checkpoint``."""
+        return ('Set checkpoint= to the file tools/train.py wrote for it '
+                '(e.g. work_dirs/<config>/epoch_200.pth; add '
+                "checkpoint_prefix='target.' for a distiller's).")
 
-    def _load_strict(self, state: Dict[str, Tensor]) -> None:
-        """Load ``state`` into the classifier or raise a key-by-key report."""
-
-        def explain(problems: str) -> str:
-            hint = ''
-            if 'unexpected keys' in problems and not self.checkpoint_prefix:
-                hint = (" For a distiller's checkpoint set "
-                        "checkpoint_prefix='target.'; the keys start with "
-                        f'{top_level_prefixes(list(state))}.')
-            return (f'Checkpoint {self.checkpoint!r} does not fit the '
-                    f'classifier {self.name}: {problems}. Check that the '
-                    'model config is the one the checkpoint was trained '
-                    f'with.{hint}')
-
-        load_state_strictly(self.net, state, explain)
-        self._is_init = True
+    def mismatch_message(self, problems: str, state: Dict[str, Tensor]) -> str:
+        """The error for a checkpoint that does not fit the classifier."""
+        hint = ''
+        if 'unexpected keys' in problems and not self.checkpoint_prefix:
+            hint = (" For a distiller's checkpoint set "
+                    "checkpoint_prefix='target.'; the keys start with "
+                    f'{top_level_prefixes(list(state))}.')
+        return (f'Checkpoint {self.checkpoint!r} does not fit the classifier '
+                f'{self.name}: {problems}. Check that the model config is the '
+                f'one the checkpoint was trained with.{hint}')
 
     def train(self, mode: bool = True) -> 'FrozenClassifier':
         """Set the module's mode; the classifier always stays in eval mode.

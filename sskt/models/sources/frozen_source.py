@@ -9,22 +9,19 @@ loss target.
 """
 import contextlib
 import difflib
-import logging
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torchvision
-from mmengine.logging import print_log
-from mmengine.model import BaseModule
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from .adapters import Normalization
-from .checkpoint_formats import (WEIGHTS_DOC, load_state_strictly,
-                                 read_class_names, read_source_state_dict,
+from .checkpoint_formats import (WEIGHTS_DOC, read_class_names,
                                  top_level_prefixes)
+from .frozen_network import FrozenNetwork
 
 _BN_MODES = ('eval', 'train')
 _COMMON_ARCHS = ('resnet18', 'resnet34', 'resnet50', 'resnet101', 'vgg16',
@@ -61,7 +58,7 @@ def build_torchvision_classifier(arch: str, num_classes: int) -> nn.Module:
 
 
 @MODELS.register_module()
-class FrozenSource(BaseModule):
+class FrozenSource(FrozenNetwork):
     """A pretrained source network, frozen, behind its input adapter f_s.
 
     Args:
@@ -147,52 +144,25 @@ class FrozenSource(BaseModule):
                 'of the source network.')
         return names
 
-    def init_weights(self) -> None:
-        """Load the checkpoint (strictly), or keep random weights if allowed.
+    def describe(self) -> str:
+        """How messages name this source."""
+        return f'FrozenSource(arch={self.arch!r})'
 
-        Nothing is downloaded. Raises :class:`MissingFileError` for a missing
-        file, :class:`MalformedFileError` for a file that does not fit
-        ``arch``/``num_classes`` and :class:`ConfigError` when there is no
-        checkpoint and ``allow_random`` is False.
-        """
-        super().init_weights()
-        if self.checkpoint is None:
-            if not self.allow_random:
-                raise ConfigError(
-                    f'FrozenSource(arch={self.arch!r}) has no checkpoint. Set '
-                    'checkpoint= to a local weights file (see '
-                    f'{WEIGHTS_DOC}); allow_random=True keeps random weights '
-                    'and is meant for tests only.')
-            print_log(
-                f'FrozenSource(arch={self.arch!r}) keeps RANDOM weights '
-                '(allow_random=True): its logits teach nothing.',
-                logger='current',
-                level=logging.WARNING)
-            return
-        state = read_source_state_dict(self.checkpoint, self.checkpoint_prefix)
-        self._load_strict(state)
-        self.net.requires_grad_(False)
-        print_log(
-            f'FrozenSource(arch={self.arch!r}) loaded {self.checkpoint}',
-            logger='current')
+    def missing_checkpoint_hint(self) -> str:
+        """What to give as ``checkpoint``."""
+        return f'Set checkpoint= to a local weights file (see {WEIGHTS_DOC}).'
 
-    def _load_strict(self, state: Dict[str, Tensor]) -> None:
-        """Load ``state`` into the network or raise a key-by-key report."""
-
-        def explain(problems: str) -> str:
-            hint = ''
-            if 'unexpected keys' in problems and not self.checkpoint_prefix:
-                hint = (' If the file holds a whole model, set '
-                        'checkpoint_prefix to the prefix of the source '
-                        'network; the keys start with '
-                        f'{top_level_prefixes(list(state))}.')
-            return (f'Source checkpoint {self.checkpoint!r} does not fit '
-                    f'arch={self.arch!r} with num_classes={self.num_classes}:'
-                    f' {problems}. Check that arch and num_classes match the '
-                    f'file (see {WEIGHTS_DOC}).{hint}')
-
-        load_state_strictly(self.net, state, explain)
-        self._is_init = True
+    def mismatch_message(self, problems: str, state: Dict[str, Tensor]) -> str:
+        """The error for a checkpoint that does not fit ``arch``."""
+        hint = ''
+        if 'unexpected keys' in problems and not self.checkpoint_prefix:
+            hint = (' If the file holds a whole model, set checkpoint_prefix '
+                    'to the prefix of the source network; the keys start '
+                    f'with {top_level_prefixes(list(state))}.')
+        return (f'Source checkpoint {self.checkpoint!r} does not fit '
+                f'arch={self.arch!r} with num_classes={self.num_classes}: '
+                f'{problems}. Check that arch and num_classes match the file '
+                f'(see {WEIGHTS_DOC}).{hint}')
 
     def train(self, mode: bool = True) -> 'FrozenSource':
         """Set the module's mode; the network follows ``bn_mode``.

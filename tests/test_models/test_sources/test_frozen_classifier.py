@@ -168,7 +168,7 @@ def test_no_checkpoint_needs_allow_random(monkeypatch):
     with pytest.raises(ConfigError, match='no checkpoint'):
         build().init_weights()
     logged = []
-    monkeypatch.setattr('sskt.models.sources.frozen_classifier.print_log',
+    monkeypatch.setattr('sskt.models.sources.frozen_network.print_log',
                         lambda msg, **kwargs: logged.append((msg, kwargs)))
     build(allow_random=True).init_weights()
     assert any('RANDOM' in msg and kwargs.get('level') == logging.WARNING

@@ -141,7 +141,7 @@ def test_no_checkpoint(tmp_path):
 
 def test_allow_random_warns(monkeypatch):
     logged = []
-    monkeypatch.setattr('sskt.models.sources.frozen_source.print_log',
+    monkeypatch.setattr('sskt.models.sources.frozen_network.print_log',
                         lambda msg, **kwargs: logged.append((msg, kwargs)))
     source = build_source(allow_random=True)
     source.init_weights()
