@@ -1,10 +1,12 @@
 """Test helpers: tools imported by path, tiny training configs on digits."""
+import copy
 import importlib.util
 import os.path as osp
 import uuid
 from types import ModuleType
 from typing import Any, Dict, Optional
 
+import torch
 from mmengine.config import Config
 
 from sskt.engine import load_config
@@ -58,3 +60,27 @@ def tiny_digits_config(work_dir: str,
     overrides = tiny_digits_overrides(work_dir, **kwargs)
     overrides.update(extra or {})
     return load_config(DIGITS_CONFIG, overrides)
+
+
+def assert_step_equals_plain(model, plain, data) -> dict:
+    """A distiller step whose extra loss weighs 0 equals the plain target's.
+
+    Copies ``plain``'s weights into ``model.target``, runs one loss and
+    backward on both with the same batch, and checks that ``loss_cls`` and
+    every target gradient are identical.
+
+    Returns:
+        dict: The distiller's losses, for further checks.
+    """
+    model.target.load_state_dict(plain.state_dict())
+    plain.train()
+    model.train()
+    plain_loss = plain(**copy.deepcopy(data), mode='loss')['loss']
+    losses = model(**copy.deepcopy(data), mode='loss')
+    assert torch.equal(losses['loss_cls'], plain_loss)
+    sum(losses.values()).backward()
+    plain_loss.backward()
+    plain_grads = dict(plain.named_parameters())
+    for name, param in model.target.named_parameters():
+        assert torch.equal(param.grad, plain_grads[name].grad), name
+    return losses

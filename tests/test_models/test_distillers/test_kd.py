@@ -12,6 +12,7 @@ from mmpretrain.structures import DataSample
 from sskt.models.losses import BinaryKDLoss, KDLoss, SoftTargetCELoss
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from tests.helpers import assert_step_equals_plain
 
 MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 
@@ -133,19 +134,8 @@ def test_kd_weight_zero_step_equals_the_plain_classifier():
     torch.manual_seed(0)
     plain = build_plain()
     model = build(kd_weight=0.0)
-    model.target.load_state_dict(plain.state_dict())
-    plain.train()
-    model.train()
-    data = batch(model)
-    plain_loss = plain(**copy.deepcopy(data), mode='loss')['loss']
-    losses = model(**copy.deepcopy(data), mode='loss')
-    assert torch.equal(losses['loss_cls'], plain_loss)
+    losses = assert_step_equals_plain(model, plain, batch(model))
     assert losses['loss_kd'] == 0
-    sum(losses.values()).backward()
-    plain_loss.backward()
-    plain_grads = dict(plain.named_parameters())
-    for name, param in model.target.named_parameters():
-        assert torch.equal(param.grad, plain_grads[name].grad), name
 
 
 def test_teacher_is_outside_parameters_state_dict_and_optimizer():

@@ -10,6 +10,7 @@ from mmpretrain.structures import DataSample
 from sskt.registry import MODELS
 from tests.data.checkpoints import (write_csail_checkpoint,
                                     write_torchvision_checkpoint)
+from tests.helpers import assert_step_equals_plain
 
 MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 
@@ -149,19 +150,8 @@ def test_alpha_zero_step_equals_the_plain_classifier():
         plain = MODELS.build(target_cfg())
     plain.init_weights()
     model = build(alpha=0.0)
-    model.target.load_state_dict(plain.state_dict())
-    plain.train()
-    model.train()
-    data = batch(model)
-    plain_loss = plain(**copy.deepcopy(data), mode='loss')['loss']
-    losses = model(**copy.deepcopy(data), mode='loss')
-    assert torch.equal(losses['loss_cls'], plain_loss)
+    losses = assert_step_equals_plain(model, plain, batch(model))
     assert losses['loss_aux_imagenet'] == 0
-    sum(losses.values()).backward()
-    plain_loss.backward()
-    plain_grads = dict(plain.named_parameters())
-    for name, param in model.target.named_parameters():
-        assert torch.equal(param.grad, plain_grads[name].grad), name
 
 
 def test_loss_weights_alpha_and_temperature():
