@@ -1,5 +1,8 @@
 """Metrics."""
 from .peer_metric import PeerMetric
 from .per_image_ap import PerImageAP, per_image_average_precision
+from .val_loss import ValLoss
 
-__all__ = ['PeerMetric', 'PerImageAP', 'per_image_average_precision']
+__all__ = [
+    'PeerMetric', 'PerImageAP', 'per_image_average_precision', 'ValLoss'
+]

@@ -8,8 +8,9 @@ import torch.nn as nn
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from .base_distiller import BaseDistiller
-from .target_utils import (build_tempered_loss, share_target_normalization,
-                           target_head_loss)
+from .target_utils import (build_tempered_loss, frames_for_sources,
+                           share_target_normalization, target_head_loss,
+                           target_stage_features)
 
 #: What every source's auxiliary branch is made of unless ``aux`` says else:
 #: a transfer module over all stages, a linear head, soft-target CE.
@@ -52,7 +53,12 @@ class SSKT(BaseDistiller):
         T (float): Temperature of the auxiliary losses. Defaults to 1.0.
         probe_input_shape (Sequence[int]): Shape of one input (without the
             batch) for the dry forward that reads the stage widths.
-            Defaults to ``(3, 64, 64)``.
+            Defaults to ``(3, 64, 64)``; a 3D target needs
+            ``(3, T, H, W)``, e.g. ``(3, 16, 64, 64)``.
+        aux_in_val_loss (bool): Attach the auxiliary loss to predictions so
+            that :class:`ValLoss` reports the original 3D code's validation
+            loss (target + auxiliary terms). Costs a second backbone pass
+            and the sources at validation. Defaults to False.
         data_preprocessor (dict, optional): Used as the target's data
             preprocessor when the target dict has none (the Runner passes a
             config's top-level ``data_preprocessor`` here).
@@ -67,11 +73,13 @@ class SSKT(BaseDistiller):
                  alpha: float = 1.0,
                  T: float = 1.0,
                  probe_input_shape: Sequence[int] = (3, 64, 64),
+                 aux_in_val_loss: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(target, data_preprocessor, init_cfg)
         self.alpha = alpha
         self.T = T
+        self.aux_in_val_loss = aux_in_val_loss
         if not sources:
             raise ConfigError('SSKT needs at least one source in '
                               '`model.sources`; for a run without sources '
@@ -161,11 +169,37 @@ class SSKT(BaseDistiller):
             dict[str, Tensor]: ``loss_cls``, ``loss_aux_<source>`` (already
             multiplied by ``alpha``) and whatever else the target head logs.
         """
-        stage_feats = self.target.extract_feat(inputs, stage='backbone')
-        losses = target_head_loss(self.target, stage_feats, data_samples)
+        stage_feats, head_kwargs = target_stage_features(self.target, inputs)
+        losses = target_head_loss(self.target, stage_feats, data_samples,
+                                  head_kwargs)
+        losses.update(self._aux_losses(stage_feats, inputs))
+        return losses
+
+    def _aux_losses(self, stage_feats: Sequence[torch.Tensor],
+                    inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """``loss_aux_<source>`` (times ``alpha``) for every source."""
+        frames = frames_for_sources(inputs)
+        losses = {}
         for name, source in self.sources.items():
-            teacher_logits = source(inputs)
+            teacher_logits = source(frames)
             student_logits = self.aux_branches[name](stage_feats)
             losses[f'loss_aux_{name}'] = self.alpha * self.aux_losses[name](
                 student_logits, teacher_logits)
         return losses
+
+    def predict(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[list] = None) -> list:
+        """Predict with the target; optionally note the auxiliary loss.
+
+        With ``aux_in_val_loss`` each prediction also carries the batch's
+        weighted auxiliary loss as ``aux_loss``, which the :class:`ValLoss`
+        metric adds (the original 3D code's validation loss).
+        """
+        predictions = super().predict(inputs, data_samples)
+        if self.aux_in_val_loss:
+            stage_feats, _ = target_stage_features(self.target, inputs)
+            aux = float(sum(self._aux_losses(stage_feats, inputs).values()))
+            for prediction in predictions:
+                prediction.set_field(aux, 'aux_loss', field_type='metainfo')
+        return predictions

@@ -58,6 +58,48 @@ def share_target_normalization(frozen: nn.Module,
         frozen.set_target_normalization(None, None)
 
 
+def is_recognizer(target: nn.Module) -> bool:
+    """Whether the target is an mmaction recognizer (it has a ``cls_head``)."""
+    return hasattr(target, 'cls_head')
+
+
+def target_stage_features(target: nn.Module,
+                          inputs: torch.Tensor) -> Tuple[Feats, dict]:
+    """Run the target's backbone once and return every stage it outputs.
+
+    Works for mmpretrain classifiers (``B x C x H x W`` inputs) and mmaction
+    recognizers (``B x clips x C x T x H x W``: the clips are folded into the
+    batch, as mmaction does).
+
+    Args:
+        target (nn.Module): An mmpretrain classifier or mmaction recognizer.
+        inputs (torch.Tensor): The preprocessed batch.
+
+    Returns:
+        tuple[Sequence[Tensor], dict]: The stage outputs, and the keyword
+        arguments the recognizer's head expects (empty for classifiers).
+    """
+    if is_recognizer(target):
+        feats, head_kwargs = target.extract_feat(inputs, stage='backbone')
+    else:
+        feats, head_kwargs = target.extract_feat(inputs, stage='backbone'), {}
+    if isinstance(feats, torch.Tensor):
+        feats = (feats, )
+    return tuple(feats), head_kwargs
+
+
+def frames_for_sources(inputs: torch.Tensor) -> torch.Tensor:
+    """The batch as the sources' adapters take it: clips folded into it.
+
+    mmaction batches are ``B x clips x C x T x H x W``; the backbone sees
+    ``(B * clips) x C x T x H x W``, and so do the adapters (which then take
+    each clip's centre frame). Image batches pass through.
+    """
+    if inputs.dim() == 6:
+        return inputs.flatten(0, 1)
+    return inputs
+
+
 def _neck(target: nn.Module, stage_feats: Feats) -> Feats:
     """The target's neck output (its backbone output if it has no neck)."""
     return target.neck(stage_feats) if target.with_neck else stage_feats
@@ -65,27 +107,46 @@ def _neck(target: nn.Module, stage_feats: Feats) -> Feats:
 
 def _as_loss_cls(
         head_losses: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-    """Rename the head's ``loss`` to ``loss_cls``, keeping the other keys."""
+    """Rename an mmpretrain head's ``loss`` to ``loss_cls``, keeping the rest.
+
+    mmaction heads already call theirs ``loss_cls``.
+    """
     head_losses = dict(head_losses)
+    if 'loss' not in head_losses:
+        return head_losses
     losses = {'loss_cls': head_losses.pop('loss')}
     losses.update(head_losses)
     return losses
 
 
-def target_head_loss(target: nn.Module, stage_feats: Feats,
-                     data_samples: list) -> Dict[str, torch.Tensor]:
+def target_head_loss(
+        target: nn.Module,
+        stage_feats: Feats,
+        data_samples: list,
+        head_kwargs: Optional[dict] = None) -> Dict[str, torch.Tensor]:
     """The target's own loss from its backbone output, as ``loss_cls``.
 
     Args:
-        target (nn.Module): An mmpretrain ``ImageClassifier``.
+        target (nn.Module): An mmpretrain classifier or mmaction recognizer.
         stage_feats (Sequence[Tensor]): Its backbone output.
         data_samples (list): The batch's data samples.
+        head_kwargs (dict, optional): From :func:`target_stage_features`.
 
     Returns:
         dict[str, Tensor]: ``loss_cls`` and whatever else the head logs.
     """
-    feats = _neck(target, stage_feats)
-    return _as_loss_cls(target.head.loss(feats, data_samples))
+    if not is_recognizer(target):
+        feats = _neck(target, stage_feats)
+        return _as_loss_cls(target.head.loss(feats, data_samples))
+    feats, neck_losses = stage_feats, {}
+    if target.with_neck:
+        feats, neck_losses = target.neck(
+            stage_feats, data_samples=data_samples)
+    elif len(stage_feats) == 1:
+        feats = stage_feats[0]
+    losses = target.cls_head.loss(feats, data_samples, **(head_kwargs or {}))
+    losses.update(neck_losses or {})
+    return _as_loss_cls(losses)
 
 
 def target_logits_and_loss(

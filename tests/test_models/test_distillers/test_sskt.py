@@ -227,3 +227,17 @@ def test_multi_label_target():
     data = batch(model)
     losses = model(**data, mode='loss')
     assert torch.isfinite(losses['loss_cls'])
+
+
+def test_predictions_can_carry_the_auxiliary_loss():
+    model = build(aux_in_val_loss=True)
+    model.eval()
+    data = batch(model)
+    with torch.no_grad():
+        losses = model(**copy.deepcopy(data), mode='loss')
+        predictions = model(**copy.deepcopy(data), mode='predict')
+    aux = losses['loss_aux_imagenet'] + losses['loss_aux_places365']
+    assert all(p.aux_loss == pytest.approx(aux.item()) for p in predictions)
+    plain = build()
+    plain.eval()
+    assert 'aux_loss' not in plain(**copy.deepcopy(data), mode='predict')[0]
