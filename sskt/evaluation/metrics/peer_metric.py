@@ -6,8 +6,9 @@ from mmengine.evaluator import BaseMetric
 from sskt.registry import METRICS
 from sskt.utils.errors import ConfigError
 
-#: The prediction fields a peer's copy of a data sample takes over.
-PRED_FIELDS = ('pred_score', 'pred_label')
+#: The prediction fields a peer's copy of a data sample takes over
+#: (mmpretrain's names, then mmaction's).
+PRED_FIELDS = ('pred_score', 'pred_label', 'pred_scores', 'pred_labels')
 
 
 @METRICS.register_module()

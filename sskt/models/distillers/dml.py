@@ -10,8 +10,10 @@ from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmpretrain.models.heads import MultiLabelClsHead
 
+from sskt.evaluation.metrics.peer_metric import PRED_FIELDS
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from .target_utils import classifier_logits, is_recognizer, loss_from_logits
 
 #: The optim wrapper config that ``DML.train_step`` needs, for error messages.
 OPTIM_WRAPPER_HINT = (
@@ -98,11 +100,16 @@ class DML(BaseModel):
 
     def _build_kl_loss(self, cfg: Optional[dict]) -> nn.Module:
         """The given KL loss, or the one that fits the peers' heads."""
-        heads = [getattr(peer, 'head', None) for peer in self.peers]
-        if not all(hasattr(head, '_get_loss') for head in heads):
-            raise ConfigError('DML peers must be classifiers with an '
-                              'mmpretrain head (`head=dict(type=...)`), such '
-                              "as mmpretrain's ImageClassifier.")
+        heads = [
+            peer.cls_head if is_recognizer(peer) else getattr(
+                peer, 'head', None) for peer in self.peers
+        ]
+        if not all(
+                hasattr(head, '_get_loss') or hasattr(head, 'loss_by_feat')
+                for head in heads):
+            raise ConfigError('DML peers must be mmpretrain classifiers or '
+                              'mmaction recognizers (with `head` or '
+                              '`cls_head`).')
         multi_label = {isinstance(head, MultiLabelClsHead) for head in heads}
         if len(multi_label) > 1:
             raise ConfigError('DML peers must all have single-label heads or '
@@ -148,7 +155,7 @@ class DML(BaseModel):
             (already multiplied by ``kl_weight``) and whatever else the
             heads log, suffixed ``_peer{i}``.
         """
-        logits = [peer(inputs, mode='tensor') for peer in self.peers]
+        logits = [classifier_logits(peer, inputs) for peer in self.peers]
         losses = {}
         for i in range(len(self.peers)):
             losses.update(self.peer_losses(i, logits, data_samples))
@@ -167,8 +174,8 @@ class DML(BaseModel):
             dict[str, Tensor]: ``loss_ce_peer{i}``, ``loss_kl_peer{i}`` and
             the head's other outputs (e.g. accuracy), suffixed ``_peer{i}``.
         """
-        head_losses = self.peers[i].head._get_loss(logits[i], data_samples)
-        losses = {f'loss_ce_peer{i}': head_losses.pop('loss')}
+        head_losses = loss_from_logits(self.peers[i], logits[i], data_samples)
+        losses = {f'loss_ce_peer{i}': head_losses.pop('loss_cls')}
         losses.update({f'{k}_peer{i}': v for k, v in head_losses.items()})
         others = [x.detach() for j, x in enumerate(logits) if j != i]
         kl = sum(self.kl_loss(logits[i], x) for x in others) / len(others)
@@ -189,11 +196,12 @@ class DML(BaseModel):
             ``peer{i}_pred_score`` (and ``peer{i}_pred_label``) of every
             peer ``i``.
         """
-        results = self.peers[0].predict(inputs, data_samples)
+        results = self.peers[0].predict(inputs, copy.deepcopy(data_samples))
         for i, peer in enumerate(self.peers):
-            predicted = results if i == 0 else peer.predict(inputs)
+            predicted = results if i == 0 else peer.predict(
+                inputs, copy.deepcopy(data_samples))
             for sample, pred in zip(results, predicted):
-                for field in ('pred_score', 'pred_label'):
+                for field in PRED_FIELDS:
                     if field in pred:
                         sample.set_field(pred.get(field), f'peer{i}_{field}')
         return results
@@ -217,7 +225,7 @@ class DML(BaseModel):
         logits = []
         for peer, wrapper in zip(self.peers, wrappers):
             with wrapper.optim_context(peer):
-                logits.append(peer(inputs, mode='tensor'))
+                logits.append(classifier_logits(peer, inputs))
         losses: Dict[str, torch.Tensor] = {}
         last = len(self.peers) - 1
         for i, (peer, wrapper) in enumerate(zip(self.peers, wrappers)):
@@ -229,7 +237,7 @@ class DML(BaseModel):
             if self.update == 'sequential' and i < last:
                 with torch.no_grad(), _kept_buffers(peer), \
                         wrapper.optim_context(peer):
-                    logits[i] = peer(inputs, mode='tensor')
+                    logits[i] = classifier_logits(peer, inputs)
         return self.parse_losses(losses)[1]
 
     def _peer_wrappers(self,

@@ -177,6 +177,51 @@ def target_logits_and_loss(
     return logits, _as_loss_cls(head_losses)
 
 
+def classifier_logits(model: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
+    """A classifier's or recognizer's pre-softmax scores on a batch.
+
+    mmpretrain classifiers give them in ``mode='tensor'``; an mmaction
+    recognizer's ``tensor`` mode stops before its head, so its backbone, neck
+    and ``cls_head`` run here (one score row per clip).
+
+    Args:
+        model (nn.Module): An mmpretrain classifier or mmaction recognizer.
+        inputs (torch.Tensor): The preprocessed batch.
+
+    Returns:
+        torch.Tensor: The scores, ``(B * clips) x K``.
+    """
+    if not is_recognizer(model):
+        return model(inputs, mode='tensor')
+    feats, head_kwargs = target_stage_features(model, inputs)
+    if model.with_neck:
+        feats, _ = model.neck(feats)
+    elif len(feats) == 1:
+        feats = feats[0]
+    return model.cls_head(feats, **head_kwargs)
+
+
+def loss_from_logits(model: nn.Module, logits: torch.Tensor,
+                     data_samples: list) -> Dict[str, torch.Tensor]:
+    """The head's own loss on given scores, as ``loss_cls``.
+
+    Uses mmpretrain's ``head._get_loss`` or mmaction's
+    ``cls_head.loss_by_feat``, so that a distiller computing other terms on
+    the same scores runs the head once.
+
+    Args:
+        model (nn.Module): An mmpretrain classifier or mmaction recognizer.
+        logits (torch.Tensor): Its scores from :func:`classifier_logits`.
+        data_samples (list): The batch's data samples.
+
+    Returns:
+        dict[str, Tensor]: ``loss_cls`` and whatever else the head logs.
+    """
+    if is_recognizer(model):
+        return _as_loss_cls(model.cls_head.loss_by_feat(logits, data_samples))
+    return _as_loss_cls(model.head._get_loss(logits, data_samples))
+
+
 def build_tempered_loss(cfg: dict, T: float, where: str) -> nn.Module:
     """Build a loss; one that takes ``T`` gets ``T`` unless it sets one.
 
