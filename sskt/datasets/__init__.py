@@ -3,8 +3,10 @@ from .cifar import CIFAR10, CIFAR100
 from .dataset_errors import dataset_file_error
 from .digits import Digits
 from .stl10 import STL10
+from .video import VideoRawframeDataset
 from .voc import VOC
 
 __all__ = [
-    'CIFAR10', 'CIFAR100', 'STL10', 'Digits', 'VOC', 'dataset_file_error'
+    'CIFAR10', 'CIFAR100', 'STL10', 'Digits', 'VOC', 'VideoRawframeDataset',
+    'dataset_file_error'
 ]

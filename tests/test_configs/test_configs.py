@@ -12,6 +12,7 @@ from sskt.engine import load_config
 from sskt.registry import DATASETS, MODELS
 from tests.data.cifar import write_cifar10, write_cifar100
 from tests.data.stl10 import write_stl10
+from tests.data.video import write_rawframe_dataset
 from tests.data.voc import write_voc
 from tests.helpers import REPO
 
@@ -29,6 +30,9 @@ WRITERS = {
     lambda root: write_cifar100(root, num_train=4),
     'STL10':
     lambda root: write_stl10(root, num_train=4, splits=('train', 'test')),
+    'VideoRawframeDataset':
+    lambda root:
+    [write_rawframe_dataset(root, name) for name in ('ucf101', 'hmdb51')],
     'VOC':
     lambda root: write_voc(root, {
         'trainval': ['000001', '000002'],
@@ -74,7 +78,7 @@ def test_config_is_a_few_lines_over_its_bases(path):
     cfg = load_config(path)
     assert cfg.default_scope == 'sskt'
     target = cfg.model.get('target') or cfg.model.get('peer') or cfg.model
-    assert target._scope_ == 'mmpretrain'
+    assert target._scope_ in ('mmpretrain', 'mmaction')
 
 
 def _two_sample_batch(cfg, tmp_path):

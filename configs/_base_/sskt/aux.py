@@ -19,3 +19,8 @@ aux_ce = dict(type='SoftTargetCELoss')
 # the original 'kd' auxiliary loss: the element-mean KL, 1/K of the textbook
 # batchmean KD. The paper's "KD" rows were produced with it.
 aux_kd_elementmean = dict(type='KDLoss', reduction='mean')
+
+# the same for 3D targets (3D convolutions and pooling)
+aux_tm_3d = dict(
+    type='TransferModule', out_channels=1000, mid_channels=500, dims=3)
+aux_no_tm_3d = dict(type='LastStagePooling', dims=3)

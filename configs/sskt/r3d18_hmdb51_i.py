@@ -1,0 +1,18 @@
+# SSKT: 3D ResNet-18 from scratch on HMDB-51 split 1 with
+# the ImageNet source (I), transfer module, CE + KD
+# (paper Table 5, video-level top-1: 18.77). Each source sees the centre frame
+# of every clip at 224 px; alpha=1, T=1 (the 3D code has neither).
+_base_ = [
+    '../baselines/scratch/r3d18_hmdb51.py',
+    '../_base_/sskt/sources_video.py',
+    '../_base_/sskt/aux.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(imagenet={{_base_.imagenet_source}}),
+    aux=dict(neck={{_base_.aux_tm_3d}},
+             loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
+    probe_input_shape=(3, 16, 64, 64))

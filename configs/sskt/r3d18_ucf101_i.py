@@ -1,0 +1,17 @@
+# SSKT: 3D ResNet-18 from scratch on UCF-101 split 1 with
+# the ImageNet source (I), no transfer module, CE + CE
+# (paper Table 5, video-level top-1: 46.62). Each source sees the centre frame
+# of every clip at 224 px; alpha=1, T=1 (the 3D code has neither).
+_base_ = [
+    '../baselines/scratch/r3d18_ucf101.py',
+    '../_base_/sskt/sources_video.py',
+    '../_base_/sskt/aux.py',
+]
+
+model = dict(
+    _delete_=True,
+    type='SSKT',
+    target={{_base_.model}},
+    sources=dict(imagenet={{_base_.imagenet_source}}),
+    aux=dict(neck={{_base_.aux_no_tm_3d}}, loss={{_base_.aux_ce}}),
+    probe_input_shape=(3, 16, 64, 64))
