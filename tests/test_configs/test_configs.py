@@ -5,6 +5,7 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
@@ -138,3 +139,36 @@ def test_cifar_resnet_fc_has_the_original_kaiming_init():
     # kaiming-normal, fan_in = 64: std sqrt(2 / 64) = 0.177 (mmpretrain's
     # default would be 0.01)
     assert model.head.fc.weight.std().item() == pytest.approx(0.177, rel=0.1)
+
+
+def _lrs_by_name(model, optim_wrapper_cfg):
+    with DefaultScope.overwrite_default_scope('sskt'):
+        wrapper = build_optim_wrapper(model, optim_wrapper_cfg)
+    names = {id(p): n for n, p in model.named_parameters()}
+    return {
+        names[id(p)]: group['lr']
+        for group in wrapper.optimizer.param_groups for p in group['params']
+    }
+
+
+def test_video_fine_tuning_trains_layer4_classifier_and_branches():
+    cfg = load_config(
+        osp.join(REPO, 'configs', 'sskt', 'r3d18_ucf101_pi_ft.py'))
+    cfg.model.sources = dict(imagenet=dict(cfg.model.sources.imagenet))
+    cfg.model.sources.imagenet.arch = 'resnet18'
+    with DefaultScope.overwrite_default_scope('sskt'):
+        model_cfg = cfg.model.copy()
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+        model = MODELS.build(model_cfg)
+    lrs = _lrs_by_name(model, cfg.optim_wrapper)
+    for name, lr in lrs.items():
+        frozen = any(f'backbone.{part}' in name
+                     for part in ('conv1', 'bn1', 'layer1', 'layer2',
+                                  'layer3'))
+        assert lr == (0 if frozen else 0.01), name
+    # the original's behaviour: the branches at lr 0 too
+    cfg.merge_from_dict(
+        {'optim_wrapper.paramwise_cfg.custom_keys.aux_branches.lr_mult': 0})
+    lrs = _lrs_by_name(model, cfg.optim_wrapper)
+    assert all(lr == 0 for n, lr in lrs.items() if n.startswith('aux_'))
+    assert lrs['target.cls_head.fc_cls.weight'] == 0.01
