@@ -14,7 +14,6 @@ Examples::
     python tools/dataset_converters/ucf101_lists.py data/ucf101 \\
         --split 1 2 3 --frames-dir /fast/ucf101_frames
 """
-import argparse
 import os.path as osp
 import sys
 from typing import Dict, List, Optional
@@ -27,70 +26,24 @@ except ImportError as error:
     raise SystemExit(f'error: {error}')
 
 from sskt.datasets.video.rawframe_lists import (  # noqa: E402
-    ListEntry, count_frames, ucf101_split, write_split_lists)
+    ListEntry, ucf101_split)
+from sskt.datasets.video.split_lists_tool import (  # noqa: E402
+    OfficialSplits, split_lists_main)
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
 
-
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        description='Write rawframe lists for official UCF-101 splits')
-    parser.add_argument('root', help='the dataset folder, e.g. data/ucf101')
-    parser.add_argument(
-        '--split',
-        type=int,
-        nargs='+',
-        default=[1],
-        choices=[1, 2, 3],
-        help='official split(s). Default: 1 (the paper\'s)')
-    parser.add_argument(
-        '--splits-dir',
-        help='folder of classInd.txt and the train/test lists. '
-        'Default: ROOT/ucfTrainTestlist')
-    parser.add_argument(
-        '--frames-dir',
-        help='the extracted frames, ROOT/rawframes by default '
-        '(<class>/<video>/img_00001.jpg, …)')
-    parser.add_argument(
-        '--out-dir',
-        help='where to write the lists. Default: '
-        'ROOT/annotations')
-    parser.add_argument(
-        '--filename-tmpl',
-        default='img_{:05}.jpg',
-        help='frame file names, counted from 1. Default: img_{:05}.jpg')
-    parser.add_argument(
-        '--skip-missing',
-        action='store_true',
-        help='leave out videos without frames instead of stopping')
-    return parser.parse_args(argv)
+SPLITS = OfficialSplits(
+    name='ucf101',
+    dataset='UCF101',
+    read_split=ucf101_split,
+    splits_subdir='ucfTrainTestlist',
+    splits_help='classInd.txt and the train/test lists',
+    label_order='classInd.txt order')
 
 
 @exit_on_user_error
 def main(argv: Optional[List[str]] = None) -> Dict[str, List[ListEntry]]:
     """Write the lists; returns ``{list path: its entries}``."""
-    args = parse_args(argv)
-    splits_dir = args.splits_dir or osp.join(args.root, 'ucfTrainTestlist')
-    frames_dir = args.frames_dir or osp.join(args.root, 'rawframes')
-    out_dir = args.out_dir or osp.join(args.root, 'annotations')
-    written = {}
-    for split in args.split:
-        classes, videos = ucf101_split(splits_dir, split)
-        written.update(
-            write_split_lists(
-                videos,
-                frames_dir,
-                out_dir,
-                'ucf101',
-                split,
-                lambda d: count_frames(d, args.filename_tmpl),
-                args.skip_missing,
-                dataset='UCF101'))
-    for path, entries in written.items():
-        print(f'{path}: {len(entries)} videos')
-    print(f'{len(classes)} classes (labels 0..{len(classes) - 1} in '
-          'classInd.txt order)')
-    return written
+    return split_lists_main(SPLITS, argv)
 
 
 if __name__ == '__main__':
