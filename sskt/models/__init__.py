@@ -1,9 +1,10 @@
 """Models: target backbones, frozen sources, transfer necks, auxiliary heads,
-losses, weight initialisers and the distillers that combine them."""
-from . import (backbones, distillers, heads, losses, necks, sources,
-               weight_init, weight_init_kinetics)
+losses, weight initialisers, the distillers that combine them, and a
+torchvision classifier for training sources of one's own."""
+from . import (backbones, classifiers, distillers, heads, losses, necks,
+               sources, weight_init, weight_init_kinetics)
 
 __all__ = [
-    'backbones', 'distillers', 'heads', 'losses', 'necks', 'sources',
-    'weight_init', 'weight_init_kinetics'
+    'backbones', 'classifiers', 'distillers', 'heads', 'losses', 'necks',
+    'sources', 'weight_init', 'weight_init_kinetics'
 ]

@@ -79,7 +79,8 @@ def test_config_is_a_few_lines_over_its_bases(path):
     cfg = load_config(path)
     assert cfg.default_scope == 'sskt'
     target = cfg.model.get('target') or cfg.model.get('peer') or cfg.model
-    assert target._scope_ in ('mmpretrain', 'mmaction')
+    # a classifier of mmpretrain/mmaction, or one of ours (the demo source)
+    assert target.get('_scope_', 'sskt') in ('mmpretrain', 'mmaction', 'sskt')
 
 
 def _two_sample_batch(cfg, tmp_path):
@@ -122,7 +123,10 @@ def test_config_trains_one_step_on_its_dataset(path, tmp_path):
 
 
 def _trained_backbone(model):
-    """The backbone a config trains: of the target, of peer 0, or its own."""
+    """The backbone a config trains: of the target, of peer 0, or its own
+    (a TorchvisionClassifier's network)."""
+    if hasattr(model, 'net'):
+        return model.net
     if hasattr(model, 'target'):
         return model.target.backbone
     if hasattr(model, 'peers'):
@@ -147,7 +151,8 @@ def _lrs_by_name(model, optim_wrapper_cfg):
     names = {id(p): n for n, p in model.named_parameters()}
     return {
         names[id(p)]: group['lr']
-        for group in wrapper.optimizer.param_groups for p in group['params']
+        for group in wrapper.optimizer.param_groups
+        for p in group['params']
     }
 
 

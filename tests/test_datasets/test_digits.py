@@ -111,3 +111,11 @@ def test_build_from_registry():
     sample = ds[0]
     assert tuple(sample['inputs'].shape) == (3, 32, 32)
     assert sample['data_samples'].gt_label.tolist() == [0]
+
+
+def test_not_serialized_by_default_but_may_be(train):
+    # the tiny set skips mmengine's serialisation (and its gc.collect)
+    assert train.serialize_data is False and train.data_list
+    serialized = Digits(split='train', num_per_class=2, serialize_data=True)
+    assert serialized.serialize_data is True
+    assert serialized.get_data_info(0)['gt_label'] == 0

@@ -19,14 +19,12 @@ Each log is a ``scalars.json`` file or a work_dir (its latest
 ``work_dir/<timestamp>``.
 """
 import argparse
-import glob
-import json
 import os
 import os.path as osp
 import re
 import sys
 from itertools import groupby
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import matplotlib
 
@@ -34,103 +32,19 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-Log = Dict[str, List[dict]]
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from sskt.analysis import scalar_logs  # noqa: E402
 
+Log = scalar_logs.Log
+available_keys = scalar_logs.available_keys
+get_series = scalar_logs.get_series
+load_scalars = scalar_logs.load_scalars
+resolve_log_path = scalar_logs.resolve_log_path
 
-def resolve_log_path(path: str) -> str:
-    """Find the ``scalars.json`` that ``path`` stands for.
-
-    Args:
-        path (str): A ``scalars.json`` (any ``.json`` file), a run directory
-            ``work_dir/<timestamp>`` or a work_dir.
-
-    Returns:
-        str: The path of the JSON log; for a work_dir, the latest run's.
-    """
-    if osp.isfile(path):
-        return path
-    if osp.isdir(path):
-        direct = osp.join(path, 'vis_data', 'scalars.json')
-        if osp.isfile(direct):
-            return direct
-        runs = sorted(
-            glob.glob(osp.join(path, '*', 'vis_data', 'scalars.json')))
-        if runs:
-            return runs[-1]
-        raise FileNotFoundError(
-            f'no <timestamp>/vis_data/scalars.json found under {path}')
-    raise FileNotFoundError(f'log not found: {path}')
-
-
-def load_scalars(path: str) -> Log:
-    """Read an mmengine ``scalars.json`` into training and validation lines.
-
-    A line with ``iter`` or ``lr`` is a training line; any other line is a
-    validation line.
-
-    Args:
-        path (str): Anything :func:`resolve_log_path` accepts.
-
-    Returns:
-        dict: ``{'train': [dict, ...], 'val': [dict, ...]}`` in file order.
-    """
-    json_path = resolve_log_path(path)
-    log: Log = dict(train=[], val=[])
-    with open(json_path) as f:
-        for line_no, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{json_path}:{line_no} is not JSON: {e}')
-            phase = 'train' if ('iter' in record or 'lr' in record) else 'val'
-            log[phase].append(record)
-    return log
-
-
-def available_keys(log: Log) -> Dict[str, List[str]]:
-    """List the plottable keys of each phase (all but ``step``/``epoch``/
-    ``iter``)."""
-    skip = {'step', 'epoch', 'iter'}
-    return {
-        phase: sorted({k
-                       for r in records
-                       for k in r} - skip)
-        for phase, records in log.items()
-    }
-
-
-def get_series(log: Log, key: str) -> Tuple[np.ndarray, np.ndarray, str]:
-    """Take the curve of one key from a log.
-
-    Training keys are looked up first (so ``time`` is the training time),
-    then validation keys.
-
-    Args:
-        log (dict): A log from :func:`load_scalars`.
-        key (str): The scalar, e.g. ``loss`` or ``accuracy/top1``.
-
-    Returns:
-        tuple: ``(xs, ys, x_label)``: the steps and values of the lines that
-        hold ``key``, and ``'iteration'`` or ``'epoch'``.
-    """
-    keys = available_keys(log)
-    if key in keys['train']:
-        records, x_label = log['train'], 'iteration'
-    elif key in keys['val']:
-        records = log['val']
-        by_epoch = any('epoch' in r for r in log['train']) or not log['train']
-        x_label = 'epoch' if by_epoch else 'iteration'
-    else:
-        raise ValueError(f'unknown key "{key}"; keys present: training '
-                         f'{keys["train"] or "(none)"}, validation '
-                         f'{keys["val"] or "(none)"}')
-    records = [r for r in records if key in r]
-    xs = np.array([r['step'] for r in records])
-    ys = np.array([r[key] for r in records], dtype=float)
-    return xs, ys, x_label
+__all__ = [
+    'Log', 'available_keys', 'get_series', 'load_scalars', 'resolve_log_path'
+]
 
 
 def default_legend(path: str) -> str:

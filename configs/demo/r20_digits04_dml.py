@@ -1,0 +1,9 @@
+# Demo: two ResNet-20 peers trained together with Deep Mutual Learning
+# (peer 0 is reported).
+_base_ = ['./r20_digits04_scratch.py']
+
+model = dict(_delete_=True, type='DML', peer={{_base_.model}}, num_peers=2)
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='SeparateOptimWrapperConstructor',
+    peers=dict(each_child=True, optimizer={{_base_.optim_wrapper.optimizer}}))
