@@ -1,11 +1,7 @@
 """Plot curves and compute the training speed from mmengine scalar logs.
 
-mmengine writes ``work_dir/<timestamp>/vis_data/scalars.json``, one JSON
-object per line. Training lines carry ``iter`` (the global iteration), ``lr``,
-the losses, ``time``, ``data_time`` (and ``epoch`` for epoch-based training);
-``step`` is the global iteration. Validation lines carry the metrics (e.g.
-``accuracy/top1``), ``time`` and ``data_time``; their ``step`` is the epoch
-(or the iteration for iteration-based training).
+What the logs hold: :mod:`sskt.analysis.scalar_logs`. For mean ± std over
+seeds and configs, see ``summarize_results.py`` and ``plot_curves.py``.
 
 Examples::
 

@@ -8,7 +8,7 @@ at thousands of images a second. Here the loader only packs uint8 images (4×
 fewer bytes to pin and copy), and the same augmentation runs as a handful of
 batch operations on the device.
 """
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -17,6 +17,24 @@ from torch import Tensor
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+
+
+def draw_augmentation(batch: int, padding: int, flip_prob: float,
+                      device: torch.device) -> Tuple[Tensor, Tensor]:
+    """Random crop offsets (``B×2``, in ``0..2*padding``) and flips (``B``).
+
+    Args:
+        batch (int): Number of images.
+        padding (int): Zero padding of the crop.
+        flip_prob (float): Probability of a horizontal flip.
+        device (torch.device): Where to draw them.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``offsets`` (long) and ``flips`` (bool).
+    """
+    offsets = torch.randint(0, 2 * padding + 1, (batch, 2), device=device)
+    flips = torch.rand(batch, device=device) < flip_prob
+    return offsets, flips
 
 
 def random_crop_flip(images: Tensor,
@@ -67,7 +85,9 @@ class BatchAugmentClsDataPreprocessor(ClsDataPreprocessor):
     and, for one copy per batch, ``collate_fn=dict(type='default_collate')``.
     In training the batch is moved to the device, cropped and flipped by
     :func:`random_crop_flip`, then converted and normalised as usual; in
-    validation and test it is only converted and normalised.
+    validation and test it is only converted and normalised. The parameters
+    of the last training batch are kept in :attr:`last_augmentation`, and a
+    caller may give its own (SSKT's soft-label cache replays them).
 
     Args:
         padding (int): Zero padding of the random crop (4 for CIFAR and
@@ -94,14 +114,20 @@ class BatchAugmentClsDataPreprocessor(ClsDataPreprocessor):
         self.padding = padding
         self.flip_prob = flip_prob
         self.channels_last = channels_last
+        self.last_augmentation: Optional[Tuple[Tensor, Tensor]] = None
 
-    def forward(self, data: dict, training: bool = False) -> dict:
+    def forward(self,
+                data: dict,
+                training: bool = False,
+                augmentation: Optional[Tuple[Tensor, Tensor]] = None) -> dict:
         """Move, augment (training only), convert and normalise a batch.
 
         Args:
             data (dict): ``inputs`` (a ``B×C×H×W`` tensor or a list of
                 equal-sized ``C×H×W`` tensors) and ``data_samples``.
             training (bool): Whether to augment.
+            augmentation (tuple[Tensor, Tensor], optional): ``(offsets,
+                flips)`` to apply instead of random ones (training only).
 
         Returns:
             dict: ``inputs`` (float, normalised) and ``data_samples``.
@@ -111,7 +137,12 @@ class BatchAugmentClsDataPreprocessor(ClsDataPreprocessor):
             inputs = torch.stack(list(inputs))
         inputs = inputs.to(self.device, non_blocking=True)
         if training:
-            inputs = random_crop_flip(inputs, self.padding, self.flip_prob)
+            if augmentation is None:
+                augmentation = draw_augmentation(
+                    len(inputs), self.padding, self.flip_prob, inputs.device)
+            self.last_augmentation = augmentation
+            inputs = random_crop_flip(inputs, self.padding, self.flip_prob,
+                                      *augmentation)
         out = super().forward(dict(data, inputs=inputs), training)
         if self.channels_last:
             out['inputs'] = out['inputs'].contiguous(

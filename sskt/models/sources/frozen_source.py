@@ -80,8 +80,15 @@ class FrozenSource(FrozenNetwork):
             config or a module. None: the network sees the target's batch
             as it is. Defaults to ``dict(type='SourceAdapter')``.
         autocast_dtype (str, optional): ``'bfloat16'`` or ``'float16'`` runs
-            the network under CUDA autocast when the input is on a GPU;
-            ignored on the CPU. Defaults to None.
+            the network under autocast when the input is on one of
+            ``autocast_devices``. Defaults to None.
+        autocast_devices (Sequence[str]): Device types where
+            ``autocast_dtype`` applies. Defaults to ``('cuda', )``: on the
+            CPU reduced precision is slower, so it is only for checking
+            numerics there (``('cpu', 'cuda')``).
+        compile (bool | dict): ``torch.compile`` the network in place (its
+            state-dict keys stay the same); a dict gives compile options,
+            e.g. ``dict(mode='max-autotune')``. Defaults to False.
         checkpoint_prefix (str, optional): Prefix of the network's keys in
             the checkpoint, selected and stripped (e.g. ``'net.'``). A
             leading ``module.`` is always stripped. Defaults to None.
@@ -101,6 +108,8 @@ class FrozenSource(FrozenNetwork):
                  adapter: Optional[Union[dict, nn.Module]] = dict(
                      type='SourceAdapter'),
                  autocast_dtype: Optional[str] = None,
+                 autocast_devices: Sequence[str] = ('cuda', ),
+                 compile: Union[bool, dict] = False,
                  checkpoint_prefix: Optional[str] = None,
                  classes: Optional[Union[Sequence[str], str]] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
@@ -119,6 +128,7 @@ class FrozenSource(FrozenNetwork):
         self.allow_random = allow_random
         self.bn_mode = bn_mode
         self.autocast_dtype = autocast_dtype
+        self.autocast_devices = tuple(autocast_devices)
         self.checkpoint_prefix = checkpoint_prefix
         self.classes = self._read_classes(classes)
         if isinstance(adapter, dict):
@@ -126,6 +136,8 @@ class FrozenSource(FrozenNetwork):
         self.adapter = adapter if adapter is not None else nn.Identity()
         self.net = build_torchvision_classifier(arch, num_classes)
         self.net.requires_grad_(False)
+        if compile:
+            self.net.compile(**(compile if isinstance(compile, dict) else {}))
         self.train(True)
 
     def _read_classes(
@@ -194,11 +206,13 @@ class FrozenSource(FrozenNetwork):
             self.adapter.set_target_normalization(mean, std)
 
     def _autocast(self, x: Tensor) -> contextlib.AbstractContextManager:
-        """CUDA autocast for ``autocast_dtype`` on GPU inputs, else a no-op."""
-        if self.autocast_dtype is None or x.device.type != 'cuda':
+        """Autocast to ``autocast_dtype`` on ``autocast_devices``, else a
+        no-op."""
+        device = x.device.type
+        if self.autocast_dtype is None or device not in self.autocast_devices:
             return contextlib.nullcontext()
         return torch.autocast(
-            'cuda', dtype=_AUTOCAST_DTYPES[self.autocast_dtype])
+            device, dtype=_AUTOCAST_DTYPES[self.autocast_dtype])
 
     def forward(self, inputs: Tensor) -> Tensor:
         """Compute the source's logits on the adapted batch.
