@@ -37,6 +37,7 @@ except ImportError as error:
 
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
+from mmengine.runner.checkpoint import find_latest_checkpoint  # noqa: E402
 
 from sskt.analysis import (
     GroupSummary,
@@ -94,12 +95,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def last_checkpoint(work_dir: str) -> str:
     """The checkpoint mmengine recorded last in ``work_dir``."""
-    record = osp.join(work_dir, 'last_checkpoint')
-    if not osp.isfile(record):
+    path = find_latest_checkpoint(work_dir)
+    if path is None:
         raise MissingFileError(f'{work_dir} has no last_checkpoint: its '
                                'training did not save one.')
-    with open(record) as f:
-        return f.read().strip()
+    return path
 
 
 def epoch_options(epochs: Optional[int]) -> Dict[str, int]:

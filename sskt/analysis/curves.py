@@ -86,19 +86,19 @@ def plot_runs(
 def _plot_group(ax, group: Sequence[Run], metric: str, label: str, colour: str,
                 per_run: bool) -> None:
     """One group's curves on ``ax``: mean ± std, or every run."""
-    curves = []
+    curves, seeds = [], []
     for run in group:
         try:
             curves.append(get_series(run.log, metric))
         except ValueError:  # this run did not log the metric
             continue
+        seeds.append(run.seed)
     if not curves:
         return
     ax.set_xlabel(curves[0][2])
     same_steps = all(np.array_equal(xs, curves[0][0]) for xs, _, _ in curves)
     if per_run or not same_steps or len(curves) == 1:
-        for i, (xs, ys, _) in enumerate(curves):
-            seed = group[i].seed
+        for i, ((xs, ys, _), seed) in enumerate(zip(curves, seeds)):
             ax.plot(
                 xs,
                 ys,

@@ -23,6 +23,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
+from mmpretrain.structures import DataSample
 
 from sskt.utils.errors import ConfigError
 
@@ -121,7 +122,8 @@ def original_style(cfg: Config) -> Config:
 
     fp32 (a plain ``OptimWrapper``), every SSKT source with ``bn_mode='train'``
     and no autocast, no ``torch.compile``, no channels-last, no batched log
-    syncs. The data path and everything else stay as configured.
+    syncs, no soft-label cache. The data path and everything else stay as
+    configured.
 
     Args:
         cfg (Config): A training config.
@@ -147,6 +149,8 @@ def original_style(cfg: Config) -> Config:
     for key in ('channels_last', 'compile_target', 'batched_log_sync'):
         if key in model:
             model[key] = False
+    if model.get('soft_label_cache'):
+        model['soft_label_cache'] = None
     preprocessor = cfg.get('data_preprocessor') or {}
     if preprocessor.get('channels_last'):
         preprocessor['channels_last'] = False
@@ -178,7 +182,6 @@ def _quiet_iteration_config(cfg: Config, work_dir: str, iters: int,
 
 def _synthetic_batch(runner: Runner, batch_size: int, image_size: int) -> dict:
     """A uint8 batch of random images and labels, already on the device."""
-    from mmpretrain.structures import DataSample
     device = runner.model.data_preprocessor.device
     num_classes = runner.model.data_preprocessor.num_classes or 10
     generator = torch.Generator().manual_seed(0)

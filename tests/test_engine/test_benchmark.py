@@ -52,6 +52,7 @@ def test_original_style_undoes_every_fast_path_option():
     fast.optim_wrapper.dtype = 'bfloat16'
     fast.optim_wrapper.optimizer.fused = True
     fast.compile = True
+    fast.model.soft_label_cache = dict(num_samples=10)
     original = original_style(fast)
     for source in original.model.sources.values():
         assert source.bn_mode == 'train' and source.autocast_dtype is None
@@ -62,6 +63,7 @@ def test_original_style_undoes_every_fast_path_option():
     assert 'dtype' not in original.optim_wrapper
     assert 'fused' not in original.optim_wrapper.optimizer
     assert 'compile' not in original
+    assert original.model.soft_label_cache is None
     # the given config is untouched
     assert fast.model.channels_last and fast.compile
 
