@@ -3,7 +3,6 @@
 _base_ = ['./r20_digits04_scratch.py']
 
 model = dict(_delete_=True, type='DML', peer={{_base_.model}}, num_peers=2)
+# one optimizer per peer, each the schedule's SGD
 optim_wrapper = dict(
-    _delete_=True,
-    constructor='SeparateOptimWrapperConstructor',
-    peers=dict(each_child=True, optimizer={{_base_.optim_wrapper.optimizer}}))
+    constructor='SeparateOptimWrapperConstructor', peers=dict(each_child=True))

@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 
 from sskt.utils.errors import (ConfigError, EnvironmentSetupError,
                                MissingFileError)
+from .optimizers.separate_optim_wrapper_constructor import SHARED_KEYS
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
@@ -147,8 +148,9 @@ def enable_amp(cfg: Config) -> None:
     wrapper = cfg.optim_wrapper
     if wrapper.get('constructor') == 'SeparateOptimWrapperConstructor':
         # DML/MAXL: one wrapper per named part, each made mixed-precision
+        not_parts = ('constructor', 'paramwise_cfg') + SHARED_KEYS
         for name, part in wrapper.items():
-            if name not in ('constructor', 'paramwise_cfg'):
+            if name not in not_parts:
                 _make_amp(part, f'optim_wrapper.{name}', dtype)
     else:
         _make_amp(wrapper, 'optim_wrapper', dtype)

@@ -122,3 +122,16 @@ def test_amp_converts_every_separate_wrapper(monkeypatch):
     assert cfg.optim_wrapper.peers.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.peers.dtype == 'bfloat16'
     assert cfg.optim_wrapper.peers.each_child is True
+
+
+def test_amp_leaves_the_shared_separate_settings_alone(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    cfg = Config(
+        dict(
+            optim_wrapper=dict(
+                constructor='SeparateOptimWrapperConstructor',
+                optimizer=dict(type='SGD', lr=0.1),
+                peers=dict(each_child=True))))
+    launch.enable_amp(cfg)
+    assert cfg.optim_wrapper.optimizer == dict(type='SGD', lr=0.1)
+    assert cfg.optim_wrapper.peers.type == 'AmpOptimWrapper'

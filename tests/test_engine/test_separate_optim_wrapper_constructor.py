@@ -68,3 +68,31 @@ def test_uncovered_or_doubly_covered_parameters_are_errors():
             again=dict(modules=['generator'], optimizer=sgd))
     with pytest.raises(ConfigError, match="no submodule 'nope'"):
         _build(model, nope=dict(optimizer=sgd))
+
+
+def test_top_level_settings_are_every_wrapper_s_defaults():
+    model = TwoPeersAndGenerator()
+    shared = dict(type='SGD', lr=0.1, momentum=0.9)
+    wrappers = _build(
+        model,
+        optimizer=shared,
+        clip_grad=dict(max_norm=1.0),
+        peers=dict(each_child=True),
+        rest=dict(
+            modules=['target', 'aux_head', 'generator'],
+            optimizer=dict(type='SGD', lr=1e-3)))
+    assert set(wrappers.keys()) == {'peers.0', 'peers.1', 'rest'}
+    for name in ('peers.0', 'peers.1'):
+        group = wrappers[name].optimizer.param_groups[0]
+        assert (group['lr'], group['momentum']) == (0.1, 0.9)
+        assert wrappers[name].clip_grad_kwargs == dict(max_norm=1.0)
+    # a wrapper's own optimizer replaces the shared one as a whole
+    rest = wrappers['rest'].optimizer.param_groups[0]
+    assert (rest['lr'], rest['momentum']) == (1e-3, 0)
+
+
+def test_a_wrapper_without_any_optimizer_is_an_error():
+    with pytest.raises(
+            ConfigError, match='optim_wrapper.peers has no '
+            'optimizer'):
+        _build(TwoPeersAndGenerator(), peers=dict(each_child=True))

@@ -3,20 +3,10 @@
 # 39.89 +- 0.07; sskt reports peer 0 (`multi-label/per_image_AP`) and logs
 # every peer (`peer<i>/...`). Synchronous updates (update='sequential' is the
 # paper's); per-class binary KL between peers (multi-label).
-_base_ = ['../scratch/r18_voc.py']
+_base_ = ['../scratch/r18_voc.py', '../../_base_/dml/dml.py']
 
 model = dict(
     _delete_=True, type='DML', peer={{_base_.model}}, num_peers=2, T=1.0)
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='SeparateOptimWrapperConstructor',
-    peers=dict(each_child=True, optimizer={{_base_.optim_wrapper.optimizer}}))
-val_evaluator = [
-    dict(type='PerImageAP'),
-    dict(type='mmpretrain.AveragePrecision'),
-    dict(type='PeerMetric', metric=dict(type='PerImageAP'), num_peers=2),
-]
+optim_wrapper = {{_base_.dml_optim_wrapper}}
+val_evaluator = {{_base_.dml_voc_evaluator}}
 test_evaluator = val_evaluator
-# DML updates its peers in its own train_step: under a launcher, average
-# gradients over processes instead of mmengine's DDP step
-model_wrapper_cfg = dict(type='sskt.GradAllReduceWrapper')

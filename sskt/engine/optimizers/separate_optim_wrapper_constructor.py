@@ -8,6 +8,11 @@ from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
 from sskt.registry import OPTIM_WRAPPER_CONSTRUCTORS
 from sskt.utils.errors import ConfigError
 
+#: Top-level keys that are not wrapper names: settings every wrapper starts
+#: from (a wrapper's own key replaces the shared one).
+SHARED_KEYS = ('type', 'optimizer', 'clip_grad', 'accumulative_counts',
+               'dtype', 'loss_scale')
+
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
 class SeparateOptimWrapperConstructor:
@@ -33,11 +38,22 @@ class SeparateOptimWrapperConstructor:
             # DML: one optimizer per peer, named peers.0, peers.1, ...
             peers=dict(each_child=True, optimizer=dict(type='SGD', lr=0.1)))
 
-    A parameter that no wrapper covers, or that two cover, is an error. The
+    The top-level :data:`SHARED_KEYS` (``optimizer``, ``type``,
+    ``clip_grad``, ...) are not wrapper names but defaults of every wrapper,
+    so a DML config keeps the optimizer of the config it starts from::
+
+        _base_ = ['../scratch/r20_cifar10.py']   # optim_wrapper.optimizer
+        optim_wrapper = dict(
+            constructor='SeparateOptimWrapperConstructor',
+            peers=dict(each_child=True))         # that optimizer per peer
+
+    A parameter that no wrapper covers, or that two cover, is an error, and
+    so is a wrapper without an optimizer of its own or a shared one. The
     model's ``train_step`` must use the wrappers by name.
 
     Args:
-        optim_wrapper_cfg (dict): ``{name: wrapper config}`` as above.
+        optim_wrapper_cfg (dict): ``{name: wrapper config}`` as above, plus
+            any shared settings.
         paramwise_cfg (dict, optional): Passed to every wrapper's
             ``DefaultOptimWrapperConstructor``. Defaults to None.
     """
@@ -45,18 +61,25 @@ class SeparateOptimWrapperConstructor:
     def __init__(self,
                  optim_wrapper_cfg: dict,
                  paramwise_cfg: Optional[dict] = None) -> None:
-        if not optim_wrapper_cfg:
+        cfg = copy.deepcopy(dict(optim_wrapper_cfg))
+        self.shared = {key: cfg.pop(key) for key in SHARED_KEYS if key in cfg}
+        if not cfg:
             raise ConfigError('SeparateOptimWrapperConstructor needs at '
                               'least one named optim wrapper config.')
-        self.optim_wrapper_cfg = copy.deepcopy(dict(optim_wrapper_cfg))
+        self.optim_wrapper_cfg = cfg
         self.paramwise_cfg = paramwise_cfg
 
     def __call__(self, model: nn.Module) -> OptimWrapperDict:
         """Build the wrappers for ``model`` (unwrapped from DDP if needed)."""
         model = getattr(model, 'module', model)
         wrappers = {}
-        for name, cfg in self.optim_wrapper_cfg.items():
-            cfg = dict(cfg)
+        for name, part in self.optim_wrapper_cfg.items():
+            cfg = {**copy.deepcopy(self.shared), **dict(part)}
+            if 'optimizer' not in cfg:
+                raise ConfigError(
+                    f'optim_wrapper.{name} has no optimizer, and the config '
+                    'has no shared optim_wrapper.optimizer; give one of '
+                    'them.')
             paths = cfg.pop('modules', [name])
             if cfg.pop('each_child', False):
                 if len(paths) != 1:
