@@ -6,14 +6,17 @@ from .config_text_cache import cached_config_text
 from .launch import (add_common_arguments, default_work_dir,
                      disable_persistent_workers_without_workers, enable_amp,
                      load_config, load_tool_config, prepare_cpu_distributed)
-from .safe_loading import register_safe_globals
+from .safe_loading import (read_checkpoint, register_checkpoint_loaders,
+                           register_safe_globals)
 from .seed_runs import seed_work_dir, train_and_test
 
 register_safe_globals()
+register_checkpoint_loaders()
 
 __all__ = [
     'add_common_arguments', 'cached_config_text', 'load_tool_config',
     'default_work_dir', 'disable_persistent_workers_without_workers',
     'enable_amp', 'load_config', 'prepare_cpu_distributed',
+    'read_checkpoint', 'register_checkpoint_loaders',
     'register_safe_globals', 'seed_work_dir', 'train_and_test'
 ]

@@ -11,13 +11,24 @@ crafted checkpoint run arbitrary code.
 would let a crafted file reach any attribute of any allowed object, so a
 restricted function is registered under that name instead: it resolves public
 attributes of ``HistoryBuffer`` and refuses everything else.
+
+:func:`read_checkpoint` is the one way sskt reads a checkpoint: a missing,
+damaged or refused file is one paragraph that names it (and, for a refused
+file, the global it asked for). :func:`register_checkpoint_loaders` makes
+mmengine's own loading (``--resume``, ``load_from``, ``Pretrained``) use it.
 """
+import os.path as osp
 import pickle
+import re
 from typing import Any, List
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+from sskt.utils.errors import (ConfigError, MalformedFileError,
+                               MissingFileError, RefusedCheckpointError)
 
 #: numpy dtype classes a checkpoint may carry: float64/int64 come from
 #: HistoryBuffer; the others appear when a hook logs other numpy scalars.
@@ -73,3 +84,121 @@ def safe_globals() -> List[Any]:
 def register_safe_globals() -> None:
     """Add :func:`safe_globals` to torch's ``weights_only`` allow-list."""
     torch.serialization.add_safe_globals(safe_globals())
+
+
+#: What every refusal says after naming the file and the global.
+_REFUSAL_ADVICE = (
+    'A file like this can run code when it is loaded with '
+    'torch.load(weights_only=False); sskt never loads a file that way. If '
+    'you made the file yourself with a tool you trust, load it there and '
+    're-save only its weights: torch.save(model.state_dict(), path).')
+
+
+def refused_global(error: Exception) -> str:
+    """The global a ``weights_only`` load refused, as torch names it.
+
+    Args:
+        error (Exception): The ``pickle.UnpicklingError`` torch raised.
+
+    Returns:
+        str: e.g. ``'posix.system'``, or a description when torch's message
+        names no ``GLOBAL`` (e.g. sskt's restricted ``getattr``).
+    """
+    match = re.search(r'GLOBAL ([\w.]+)', str(error))
+    if match:
+        return match.group(1).rstrip('.')
+    text = str(error)
+    if text.startswith('This checkpoint asks for getattr('):
+        return text[len('This checkpoint asks for '):].split(';')[0]
+    return 'an object outside the allow-list'
+
+
+def read_checkpoint(path: str,
+                    what: str = 'Checkpoint',
+                    hint: str = '',
+                    map_location: Any = 'cpu') -> Any:
+    """Read a local checkpoint safely, or raise one paragraph about it.
+
+    Every sskt entry point (``--resume``, ``load_from``, ``tools/test.py``,
+    sources, KD teachers, ``init_cfg`` and the tools) reads files through
+    this function, so a bad file gets the same message everywhere.
+
+    Args:
+        path (str): The file.
+        what (str): How the message names it, e.g. ``'Source checkpoint'``.
+            Defaults to ``'Checkpoint'``.
+        hint (str): What to do about a missing or unreadable file, one
+            sentence. Defaults to ''.
+        map_location: As for :func:`torch.load`. Defaults to ``'cpu'``.
+
+    Returns:
+        The loaded object, read with ``torch.load(weights_only=True)`` and
+        the allow-list of :func:`safe_globals`.
+
+    Raises:
+        MissingFileError: ``path`` is not a file.
+        RefusedCheckpointError: The file asks for a global outside the
+            allow-list (it may be a crafted file that runs code).
+        MalformedFileError: The file is damaged (truncated, empty) or is not
+            a torch checkpoint.
+    """
+    hint = f' {hint.rstrip(".")}.' if hint else ''
+    if not osp.isfile(path):
+        problem = 'is not a file' if osp.exists(path) else 'does not exist'
+        raise MissingFileError(f'{what} {path} {problem}.{hint}')
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise RefusedCheckpointError(
+            f'{what} {path} was refused: it asks to unpickle '
+            f'{refused_global(error)}, which no checkpoint of weights needs. '
+            + _REFUSAL_ADVICE) from None
+    except Exception as error:  # any other failure: a damaged file
+        lines = str(error).splitlines()
+        detail = lines[0].split('. ')[0] if lines else ''
+        size = osp.getsize(path)
+        raise MalformedFileError(
+            f'{what} {path} cannot be read ({size} bytes; '
+            f'{type(error).__name__}: {detail}): it is damaged, e.g. '
+            'truncated by a kill or a full disk, or it is not a torch '
+            f'checkpoint.{hint}') from None
+
+
+def load_from_local(filename: str, map_location: Any = None) -> Any:
+    """mmengine's loader for local paths, made safe (see :func:`register`).
+
+    Args:
+        filename (str): The checkpoint path.
+        map_location: As for :func:`torch.load`.
+
+    Returns:
+        The loaded checkpoint.
+    """
+    return read_checkpoint(
+        osp.expanduser(filename),
+        hint='Pass a checkpoint that tools/train.py wrote, e.g. '
+        'work_dirs/<config>/epoch_N.pth',
+        map_location=map_location)
+
+
+def refuse_download(filename: str, *args, **kwargs) -> Any:
+    """mmengine's loader for URLs, replaced: sskt never downloads."""
+    raise ConfigError(
+        f'Checkpoint {filename} is a URL; sskt never downloads. Download the '
+        'file yourself and give its local path (docs/dataset_prepare.md, '
+        '"Weights").')
+
+
+def register_checkpoint_loaders() -> None:
+    """Route mmengine's checkpoint loading through :func:`read_checkpoint`.
+
+    mmengine reads ``--resume``, ``load_from`` and ``init_cfg=dict(
+    type='Pretrained')`` through ``CheckpointLoader``; its local loader
+    (prefix ``''``) is replaced, so those entry points refuse a bad file
+    with sskt's paragraph, and its ``http(s)://`` loader refuses to
+    download.
+    """
+    CheckpointLoader.register_scheme('', load_from_local, force=True)
+    CheckpointLoader.register_scheme(('http://', 'https://'),
+                                     refuse_download,
+                                     force=True)
