@@ -20,7 +20,7 @@ mmengine's own loading (``--resume``, ``load_from``, ``Pretrained``) use it.
 import os.path as osp
 import pickle
 import re
-from typing import Any, List
+from typing import Any, List, Optional
 
 import numpy as np
 import torch
@@ -93,24 +93,66 @@ _REFUSAL_ADVICE = (
     'you made the file yourself with a tool you trust, load it there and '
     're-save only its weights: torch.save(model.state_dict(), path).')
 
+#: How torch's ``weights_only`` unpickler names what it refused: a global
+#: (``GLOBAL posix.system``), or, for objects built from allowed globals, the
+#: class or function (``but got <class 'x.Y'>``, ``unrecognized function f``).
+_REFUSED = (re.compile(r'GLOBAL ([\w.]+)'),
+            re.compile(r"but got <class '([\w.]+)'>"),
+            re.compile(r'unrecognized function (.+?)(?: which belongs|$)',
+                       re.M))
 
-def refused_global(error: Exception) -> str:
+#: What :func:`history_buffer_getattr` refused, inside torch's message.
+_REFUSED_GETATTR = re.compile(r'This checkpoint asks for (getattr\(.*?\));')
+
+#: Lines of torch's ``weights_only`` message that are its advice, not the
+#: error (the first one says to retry with ``weights_only=False``).
+_TORCH_ADVICE = ('Weights only load failed', 'Please file an issue',
+                 'Check the documentation', '(1)', '(2)')
+
+
+def refused_global(error: Exception) -> Optional[str]:
     """The global a ``weights_only`` load refused, as torch names it.
 
     Args:
         error (Exception): The ``pickle.UnpicklingError`` torch raised.
 
     Returns:
-        str: e.g. ``'posix.system'``, or a description when torch's message
-        names no ``GLOBAL`` (e.g. sskt's restricted ``getattr``).
+        str | None: e.g. ``'posix.system'`` (or ``"getattr(<class ...>,
+        '__init__')"`` for sskt's restricted ``getattr``); None when the
+        error refuses no global, i.e. the file is damaged or not a torch
+        checkpoint (``Unsupported operand``, a truncated stream).
     """
-    match = re.search(r'GLOBAL ([\w.]+)', str(error))
-    if match:
-        return match.group(1).rstrip('.')
     text = str(error)
-    if text.startswith('This checkpoint asks for getattr('):
-        return text[len('This checkpoint asks for '):].split(';')[0]
-    return 'an object outside the allow-list'
+    match = _REFUSED_GETATTR.search(text)  # torch puts its advice first
+    if match:
+        return match.group(1)
+    for pattern in _REFUSED:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).rstrip('.')
+    return None
+
+
+def error_detail(error: Exception) -> str:
+    """What went wrong in a failed load, without torch's advice.
+
+    Args:
+        error (Exception): What :func:`torch.load` raised.
+
+    Returns:
+        str: e.g. ``'UnpicklingError: Unsupported operand 110'``; never the
+        advice to load with ``weights_only=False``.
+    """
+    lines = [line.strip() for line in str(error).splitlines()]
+    if lines and lines[0].startswith('Weights only load failed'):
+        lines = [
+            line.split('WeightsUnpickler error:')[-1].strip() for line in lines
+            if not line.startswith(_TORCH_ADVICE)
+        ]
+    lines = [line for line in lines if line]
+    detail = lines[0].split('. ')[0].rstrip('.') if lines else ''
+    name = type(error).__name__
+    return f'{name}: {detail}' if detail else name
 
 
 def read_checkpoint(path: str,
@@ -148,19 +190,19 @@ def read_checkpoint(path: str,
         raise MissingFileError(f'{what} {path} {problem}.{hint}')
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as error:
-        raise RefusedCheckpointError(
-            f'{what} {path} was refused: it asks to unpickle '
-            f'{refused_global(error)}, which no checkpoint of weights needs. '
-            + _REFUSAL_ADVICE) from None
-    except Exception as error:  # any other failure: a damaged file
-        lines = str(error).splitlines()
-        detail = lines[0].split('. ')[0] if lines else ''
-        size = osp.getsize(path)
+    except Exception as error:  # noqa: B902  a refused or damaged file
+        refused = (
+            refused_global(error)
+            if isinstance(error, pickle.UnpicklingError) else None)
+        if refused is not None:
+            raise RefusedCheckpointError(
+                f'{what} {path} was refused: it asks to unpickle {refused}, '
+                'which no checkpoint of weights needs. ' +
+                _REFUSAL_ADVICE) from None
         raise MalformedFileError(
-            f'{what} {path} cannot be read ({size} bytes; '
-            f'{type(error).__name__}: {detail}): it is damaged, e.g. '
-            'truncated by a kill or a full disk, or it is not a torch '
+            f'{what} {path} cannot be read ({osp.getsize(path)} bytes; '
+            f'{error_detail(error)}): it is damaged, e.g. truncated by a '
+            'kill or a full disk, or it is not a torch '
             f'checkpoint.{hint}') from None
 
 
@@ -181,11 +223,29 @@ def load_from_local(filename: str, map_location: Any = None) -> Any:
         map_location=map_location)
 
 
+#: mmengine's remote schemes: each downloads (``torchvision://`` and the
+#: model-zoo names through ``load_from_http``, which the ``http://`` entry
+#: does not intercept) or reads a cloud store.
+REMOTE_SCHEMES = ('http://', 'https://', 'torchvision://', 'modelzoo://',
+                  'open-mmlab://', 'openmmlab://', 'mmcls://', 'pavi://',
+                  r'(\S+\:)?s3://', r'(\S+\:)?petrel://')
+
+
 def refuse_download(filename: str, *args, **kwargs) -> Any:
-    """mmengine's loader for URLs, replaced: sskt never downloads."""
+    """mmengine's loader for remote files, replaced: sskt never downloads.
+
+    Args:
+        filename (str): The URL or model-zoo name, e.g.
+            ``'https://download.openmmlab.com/x.pth'``.
+
+    Raises:
+        ConfigError: Always, naming ``filename``.
+    """
+    kind = 'a URL' if filename.startswith(('http://', 'https://')) else \
+        'a remote file'
     raise ConfigError(
-        f'Checkpoint {filename} is a URL; sskt never downloads. Download the '
-        'file yourself and give its local path (docs/dataset_prepare.md, '
+        f'Checkpoint {filename} is {kind}; sskt never downloads. Download '
+        'the file yourself and give its local path (docs/dataset_prepare.md, '
         '"Weights").')
 
 
@@ -195,10 +255,9 @@ def register_checkpoint_loaders() -> None:
     mmengine reads ``--resume``, ``load_from`` and ``init_cfg=dict(
     type='Pretrained')`` through ``CheckpointLoader``; its local loader
     (prefix ``''``) is replaced, so those entry points refuse a bad file
-    with sskt's paragraph, and its ``http(s)://`` loader refuses to
-    download.
+    with sskt's paragraph, and its remote loaders (:data:`REMOTE_SCHEMES`)
+    refuse to download.
     """
     CheckpointLoader.register_scheme('', load_from_local, force=True)
-    CheckpointLoader.register_scheme(('http://', 'https://'),
-                                     refuse_download,
-                                     force=True)
+    CheckpointLoader.register_scheme(
+        list(REMOTE_SCHEMES), refuse_download, force=True)

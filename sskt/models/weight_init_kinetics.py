@@ -14,6 +14,7 @@ import torch
 from mmengine.logging import print_log
 from mmengine.model.weight_init import update_init_info
 
+from sskt.engine.safe_loading import read_checkpoint
 from sskt.registry import WEIGHT_INITIALIZERS
 from sskt.utils.errors import ConfigError, MalformedFileError
 from .backbones.resnet3d_hara import HaraResNet3d
@@ -34,15 +35,11 @@ def read_hara_checkpoint(path: str) -> Tuple[str, Dict[str, torch.Tensor]]:
         and its state dict without ``module.`` and without ``fc.*``.
     """
     _require_file(path, 'Kinetics checkpoint')
-    try:
-        obj = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as err:  # any failure here means an unreadable file
-        raise MalformedFileError(
-            f'Kinetics checkpoint {path!r} could not be read with '
-            f'torch.load(weights_only=True): {type(err).__name__}: '
-            f'{str(err).splitlines()[0] if str(err) else ""}. Use the files '
-            'of 3D-ResNets-PyTorch as published (e.g. '
-            'resnet-18-kinetics.pth).') from err
+    obj = read_checkpoint(
+        path,
+        what='Kinetics checkpoint',
+        hint='Use the files of 3D-ResNets-PyTorch as published (e.g. '
+        'resnet-18-kinetics.pth)')
     if not isinstance(obj, dict) or not isinstance(obj.get('arch'), str):
         raise MalformedFileError(
             f'Kinetics checkpoint {path!r} has no "arch" entry, so it is not '

@@ -4,9 +4,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
 
-from sskt.engine.safe_loading import (history_buffer_getattr,
+from sskt.engine.safe_loading import (history_buffer_getattr, read_checkpoint,
                                       register_safe_globals)
+from sskt.utils.errors import (ConfigError, MalformedFileError,
+                               RefusedCheckpointError)
 
 
 class _Reduces:
@@ -70,3 +73,43 @@ def test_getattr_only_reaches_public_history_buffer_attributes(tmp_path):
         torch.save({'x': _Reduces(target, name)}, path)
         with pytest.raises(pickle.UnpicklingError):
             torch.load(path, weights_only=True)
+
+
+def test_refusal_names_the_global_and_drops_torch_advice(tmp_path):
+    path = str(tmp_path / 'crafted.pth')
+    torch.save({'x': _Reduces(HistoryBuffer, '__init__')}, path)
+    with pytest.raises(RefusedCheckpointError) as info:
+        read_checkpoint(path, what='Source checkpoint')
+    message = str(info.value)
+    assert message.startswith(
+        f'Source checkpoint {path} was refused: it asks to unpickle '
+        "getattr(<class 'mmengine.logging.history_buffer.HistoryBuffer'>, "
+        "'__init__'), which no checkpoint of weights needs.")
+    assert 'sskt never loads a file that way' in message
+    assert 'will likely succeed' not in message and '\n' not in message
+
+
+@pytest.mark.parametrize('content, detail', [
+    (b'not a checkpoint', 'UnpicklingError: Unsupported operand 110'),
+    (b'', 'EOFError'),
+])
+def test_a_file_that_is_no_pickle_is_damaged_not_refused(
+        tmp_path, content, detail):
+    path = tmp_path / 'weights.pth'
+    path.write_bytes(content)
+    with pytest.raises(MalformedFileError) as info:
+        read_checkpoint(str(path), hint='Re-save it')
+    assert not isinstance(info.value, RefusedCheckpointError)
+    assert str(info.value) == (
+        f'Checkpoint {path} cannot be read ({len(content)} bytes; {detail}): '
+        'it is damaged, e.g. truncated by a kill or a full disk, or it is '
+        'not a torch checkpoint. Re-save it.')
+
+
+@pytest.mark.parametrize('name', [
+    'https://download.openmmlab.com/x.pth', 'torchvision://resnet50',
+    'open-mmlab://resnet50_caffe', 'mmcls://resnet50', 's3://bucket/x.pth'
+])
+def test_remote_checkpoints_are_refused_before_any_download(name):
+    with pytest.raises(ConfigError, match='sskt never downloads'):
+        CheckpointLoader.load_checkpoint(name)

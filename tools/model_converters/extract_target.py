@@ -32,11 +32,11 @@ except ImportError as error:
 import torch  # noqa: E402
 from torch import Tensor  # noqa: E402
 
+from sskt.engine.safe_loading import read_checkpoint  # noqa: E402
 from sskt.models.sources.checkpoint_formats import (  # noqa: E402
     top_level_prefixes)
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
-from sskt.utils.errors import (  # noqa: E402
-    ConfigError, MalformedFileError, MissingFileError)
+from sskt.utils.errors import ConfigError, MalformedFileError  # noqa: E402
 
 #: The ``meta`` entries worth keeping; ``cfg`` (the distiller's config text)
 #: and the rest describe the training run, not the extracted network.
@@ -62,7 +62,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def load_checkpoint(path: str) -> Mapping[str, Any]:
-    """Read a checkpoint with ``torch.load(weights_only=True)``.
+    """Read a checkpoint safely, as every sskt entry point does.
 
     Args:
         path (str): The checkpoint file.
@@ -71,19 +71,10 @@ def load_checkpoint(path: str) -> Mapping[str, Any]:
         Mapping: The checkpoint: ``{'meta', 'state_dict', ...}`` or a plain
         state dict.
     """
-    if not osp.isfile(path):
-        raise MissingFileError(
-            f'Checkpoint {path} does not exist; pass a file that '
-            'tools/train.py wrote, e.g. work_dirs/<config>/epoch_N.pth.')
-    try:
-        obj = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as err:  # any failure here means an unreadable file
-        first_line = str(err).splitlines()[0] if str(err) else ''
-        raise MalformedFileError(
-            f'Checkpoint {path} could not be read with '
-            f'torch.load(weights_only=True): {type(err).__name__}: '
-            f'{first_line}. Pass a checkpoint written by tools/train.py.'
-        ) from err
+    obj = read_checkpoint(
+        path,
+        hint='Pass a checkpoint that tools/train.py wrote, e.g. '
+        'work_dirs/<config>/epoch_N.pth')
     if not isinstance(obj, Mapping):
         raise MalformedFileError(
             f'Checkpoint {path} holds a {type(obj).__name__}, not a dict; '

@@ -10,8 +10,10 @@ A source checkpoint is one of three layouts, told apart by its top-level keys:
   ``CheckpointHook``; its keys carry the prefix of the sub-module the network
   was (e.g. ``net.``), chosen with ``prefix``.
 
-Every layout is read with ``torch.load(weights_only=True)`` and normalised to a
-flat state dict whose keys match ``torchvision.models.<arch>()``. Nothing here
+Every layout is read with :func:`sskt.engine.safe_loading.read_checkpoint`
+(``torch.load(weights_only=True)``; a file that asks to unpickle anything else
+gets the refusal paragraph every entry point gives) and normalised to a flat
+state dict whose keys match ``torchvision.models.<arch>()``. Nothing here
 builds a network or downloads a file.
 """
 import os.path as osp
@@ -22,6 +24,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 import torch
 from torch import Tensor
 
+from sskt.engine.safe_loading import read_checkpoint
 from sskt.utils.errors import MalformedFileError, MissingFileError
 
 StateDict = Mapping[str, Tensor]
@@ -150,16 +153,12 @@ def read_source_state_dict(path: str,
         dict[str, Tensor]: A flat state dict on the CPU.
     """
     _require_file(path, 'source checkpoint')
-    try:
-        obj = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as err:  # any failure here means an unreadable file
-        raise MalformedFileError(
-            f'Source checkpoint {path!r} could not be read with '
-            f'torch.load(weights_only=True): {type(err).__name__}: '
-            f'{str(err).splitlines()[0] if str(err) else ""}. If it is a '
-            'checkpoint you trust written by another tool, re-save it as '
-            'torch.save(model.state_dict(), path) (see '
-            f'{WEIGHTS_DOC}).') from err
+    obj = read_checkpoint(
+        path,
+        what='Source checkpoint',
+        hint='If it is a checkpoint you trust written by another tool, '
+        're-save it as torch.save(model.state_dict(), path) (see '
+        f'{WEIGHTS_DOC})')
     return extract_state_dict(obj, path, prefix)
 
 
