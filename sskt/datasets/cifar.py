@@ -7,6 +7,7 @@ one-paragraph error (see :mod:`sskt.datasets.dataset_errors`). The pickles are
 read with an unpickler that only accepts numpy arrays and plain containers, so
 a tampered file cannot execute code.
 """
+import bisect
 import os.path as osp
 import pickle
 from typing import Any, Dict, List, Sequence, Tuple
@@ -17,6 +18,7 @@ from mmpretrain.datasets import BaseDataset
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
 from .dataset_errors import check_md5, dataset_file_error, require_file
+from .dataset_guards import SampleGuardMixin
 
 _RECONSTRUCT = np.ndarray.__reduce__(np.zeros(1))[0]
 
@@ -24,12 +26,15 @@ _RECONSTRUCT = np.ndarray.__reduce__(np.zeros(1))[0]
 class _SafeUnpickler(pickle.Unpickler):
     """Unpickler that resolves only the globals a CIFAR pickle needs."""
 
+    # bytes: protocol 2 pickles the buffer of an empty array as bytes()
     ALLOWED = {
         ('numpy.core.multiarray', '_reconstruct'): _RECONSTRUCT,
         ('numpy._core.multiarray', '_reconstruct'): _RECONSTRUCT,
         ('numpy', 'ndarray'): np.ndarray,
         ('numpy', 'dtype'): np.dtype,
         ('_codecs', 'encode'): __import__('codecs').encode,
+        ('__builtin__', 'bytes'): bytes,
+        ('builtins', 'bytes'): bytes,
     }
 
     def find_class(self, module: str, name: str) -> Any:
@@ -39,11 +44,14 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 @DATASETS.register_module()
-class CIFAR10(BaseDataset):
+class CIFAR10(SampleGuardMixin, BaseDataset):
     """CIFAR-10 from ``data_root/cifar-10-batches-py/``.
 
-    Each sample is ``dict(img=HxWx3 uint8 RGB array, gt_label=int)``; class
-    names come from ``batches.meta``. Nothing is ever downloaded.
+    Each sample is ``dict(img=HxWx3 uint8 RGB array, gt_label=int,
+    record=int)``, ``record`` being the image's row in the split's files
+    taken in order; class names come from ``batches.meta``. Nothing is ever
+    downloaded. A split whose files hold no image is an
+    :class:`~sskt.utils.errors.EmptyDatasetError`.
 
     Args:
         data_root (str): The folder that holds ``cifar-10-batches-py/``.
@@ -79,6 +87,7 @@ class CIFAR10(BaseDataset):
                               f"or 'test', got {split!r}")
         self.split = split
         self.verify = verify
+        self._record_ends: List[Tuple[int, str]] = []
         super().__init__(ann_file='', data_root=data_root, **kwargs)
 
     def _path(self, name: str) -> str:
@@ -134,11 +143,22 @@ class CIFAR10(BaseDataset):
                 type(self).__name__,
                 f'Re-extract it from the official {self.archive}')
         labels = [int(label) for label in labels]
-        if len(labels) != len(data) or any(not 0 <= label < num_classes
-                                           for label in labels):
+        bad = [
+            i for i, label in enumerate(labels) if not 0 <= label < num_classes
+        ]
+        key, valid = f"b'{self.label_key}'", f'0..{num_classes - 1}'
+        problem = ''
+        if len(labels) != len(data):
+            problem = (f'has {len(labels)} {key} for {len(data)} images, '
+                       f'expected one label in {valid} per image')
+        elif bad:
+            listed = ', '.join(f'{i} ({labels[i]})' for i in bad[:10])
+            more = f' and {len(bad) - 10} more' if len(bad) > 10 else ''
+            problem = (f'has {key} outside {valid} at records (label) '
+                       f'{listed}{more}')
+        if problem:
             raise dataset_file_error(
-                self._path(name), f"has {len(labels)} b'{self.label_key}' in "
-                f'0..{num_classes - 1} expected for {len(data)} images',
+                self._path(name), problem,
                 type(self).__name__,
                 f'Re-extract it from the official {self.archive}')
         imgs = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
@@ -148,19 +168,55 @@ class CIFAR10(BaseDataset):
         """Read the split and the class names.
 
         Returns:
-            list[dict]: ``dict(img=32x32x3 uint8 RGB, gt_label=int)`` each.
+            list[dict]: ``dict(img=32x32x3 uint8 RGB, gt_label=int,
+            record=int)`` each.
         """
         meta = self._load(*self.meta_file, keys=(self.names_key, ))
         names = tuple(_text(n) for n in meta[self.names_key])
         self._metainfo.setdefault('classes', names)
-        files = self.train_files if self.split == 'train' else self.test_files
         data_list = []
-        for name, md5 in files:
+        self._record_ends = []
+        for name, md5 in self._split_files():
             imgs, labels = self._read_batch(name, md5, len(names))
+            start = len(data_list)
             data_list.extend(
-                dict(img=np.ascontiguousarray(img), gt_label=label)
-                for img, label in zip(imgs, labels))
+                dict(
+                    img=np.ascontiguousarray(img),
+                    gt_label=label,
+                    record=start + i)
+                for i, (img, label) in enumerate(zip(imgs, labels)))
+            self._record_ends.append((len(data_list), self._path(name)))
         return data_list
+
+    def _split_files(self) -> Sequence[Tuple[str, str]]:
+        """``(file name, md5)`` of the split's files, in order."""
+        return self.train_files if self.split == 'train' else self.test_files
+
+    def source_text(self) -> str:
+        """The split and its folder, for messages."""
+        return (f'split={self.split!r} in '
+                f'{osp.join(self.data_root, self.base_folder)}')
+
+    def empty_text(self) -> str:
+        """Why the split has no image, and what to do."""
+        names = ', '.join(name for name, _ in self._split_files())
+        return (f'{names} in {osp.join(self.data_root, self.base_folder)} '
+                f'hold no image, so split={self.split!r} has no sample; '
+                f're-extract them from the official {self.archive}')
+
+    def record_spec(self) -> Tuple[Tuple[int, ...], int, bool]:
+        """Every record is a 32 x 32 x 3 uint8 image of a known class."""
+        return (32, 32, 3), len(self.CLASSES), False
+
+    def record_origin(self, info: Dict[str, Any]) -> str:
+        """``'record <row> of <file>'``, the row counted in that file."""
+        record = info['record']
+        ends = [end for end, _ in self._record_ends]
+        at = bisect.bisect_right(ends, record)
+        if at == len(ends):
+            return f'record {record} of {self.source_text()}'
+        start = ends[at - 1] if at else 0
+        return f'record {record - start} of {self._record_ends[at][1]}'
 
     def extra_repr(self) -> List[str]:
         """The extra repr information of the dataset."""

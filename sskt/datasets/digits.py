@@ -14,6 +14,7 @@ from PIL import Image
 
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
+from .dataset_guards import SampleGuardMixin
 
 TEST_FRACTION = (3, 10)  # floor(3 * n / 10) images of each class are test
 
@@ -45,7 +46,7 @@ def _load_digits() -> Tuple[np.ndarray, np.ndarray]:
 
 
 @DATASETS.register_module()
-class Digits(BaseDataset):
+class Digits(SampleGuardMixin, BaseDataset):
     """scikit-learn's digits as 32 x 32 x 3 uint8 images, with a fixed split.
 
     Split rule: ``rng = numpy.random.RandomState(seed)``; for each digit
@@ -137,14 +138,28 @@ class Digits(BaseDataset):
         """Build the samples of the split.
 
         Returns:
-            list[dict]: ``dict(img=32x32x3 uint8, gt_label=int)`` each.
+            list[dict]: ``dict(img=32x32x3 uint8, gt_label=int,
+            record=int)`` each, ``record`` being the image's index in
+            ``load_digits()``.
         """
         images = _load_digits()[0]
         return [
-            dict(img=digit_to_rgb(images[i]), gt_label=label)
+            dict(img=digit_to_rgb(images[i]), gt_label=label, record=int(i))
             for label, idx in enumerate(self.split_indices().values())
             for i in idx
         ]
+
+    def source_text(self) -> str:
+        """The split and the kept digits, for messages."""
+        return f'split={self.split!r} of digits {self.digits}'
+
+    def record_spec(self) -> Tuple[Tuple[int, ...], int, bool]:
+        """Every record is a 32 x 32 x 3 uint8 image of a kept digit."""
+        return (32, 32, 3), len(self.digits), False
+
+    def record_origin(self, info: Dict[str, Any]) -> str:
+        """``'load_digits() image <i>'``."""
+        return f'sklearn.datasets.load_digits() image {info["record"]}'
 
     def extra_repr(self) -> List[str]:
         """The extra repr information of the dataset."""

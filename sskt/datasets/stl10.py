@@ -7,7 +7,7 @@ for ``split='unlabeled'``, and then memory-mapped and decoded one image at a
 time in :meth:`STL10.get_data_info`. Nothing is ever downloaded.
 """
 import os.path as osp
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 from mmpretrain.datasets import BaseDataset
@@ -15,18 +15,20 @@ from mmpretrain.datasets import BaseDataset
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
 from .dataset_errors import dataset_file_error, require_file
+from .dataset_guards import SampleGuardMixin
 
 IMG_BYTES = 3 * 96 * 96
 SPLITS = ('train', 'test', 'unlabeled')
 
 
 @DATASETS.register_module()
-class STL10(BaseDataset):
+class STL10(SampleGuardMixin, BaseDataset):
     """STL-10 (10 classes, 96 x 96 RGB) from ``data_root/stl10_binary/``.
 
-    Each sample is ``dict(img=96x96x3 uint8 RGB array, gt_label=int)``, labels
-    0..9 (the file's 1..10 minus one) and -1 for ``'unlabeled'``. Class names
-    come from ``class_names.txt``.
+    Each sample is ``dict(img=96x96x3 uint8 RGB array, gt_label=int,
+    record=int)``, labels 0..9 (the file's 1..10 minus one) and -1 for
+    ``'unlabeled'``, ``record`` being the image's row in ``<split>_X.bin``.
+    Class names come from ``class_names.txt``.
 
     Args:
         data_root (str): The folder that holds ``stl10_binary/``. Defaults to
@@ -82,9 +84,13 @@ class STL10(BaseDataset):
             raise dataset_file_error(
                 path, f'has wrong size {len(labels)} bytes, expected one '
                 f'label per image ({num})', 'STL10', self.redo)
-        if labels.min(initial=1) < 1 or labels.max(initial=1) > 10:
-            raise dataset_file_error(path, 'has labels outside 1..10', 'STL10',
-                                     self.redo)
+        bad = np.flatnonzero((labels < 1) | (labels > 10))
+        if len(bad):
+            listed = ', '.join(f'{i} ({labels[i]})' for i in bad[:10])
+            more = f' and {len(bad) - 10} more' if len(bad) > 10 else ''
+            raise dataset_file_error(
+                path, 'has labels outside 1..10 at records (label) '
+                f'{listed}{more}', 'STL10', self.redo)
         return labels.astype(np.int64) - 1
 
     def _fold(self, num: int) -> np.ndarray:
@@ -108,9 +114,10 @@ class STL10(BaseDataset):
         """Read the class names and the split.
 
         Returns:
-            list[dict]: ``dict(img=96x96x3 uint8 RGB, gt_label=int)`` each;
-            for ``'unlabeled'`` ``dict(img_index=int, gt_label=-1)``, the
-            image being decoded by :meth:`get_data_info`.
+            list[dict]: ``dict(img=96x96x3 uint8 RGB, gt_label=int,
+            record=int)`` each; for ``'unlabeled'`` ``dict(img_index=int,
+            gt_label=-1, record=int)``, the image being decoded by
+            :meth:`get_data_info`.
         """
         path = require_file(self._path('class_names.txt'), 'STL10', self.hint)
         with open(path) as f:
@@ -123,7 +130,9 @@ class STL10(BaseDataset):
 
         if self.split == 'unlabeled':
             num = len(self._images('unlabeled_X.bin'))
-            return [dict(img_index=i, gt_label=-1) for i in range(num)]
+            return [
+                dict(img_index=i, gt_label=-1, record=i) for i in range(num)
+            ]
         images = self._images(f'{self.split}_X.bin')
         labels = self._labels(f'{self.split}_y.bin', len(images))
         keep = np.arange(len(images)) if self.fold is None else self._fold(
@@ -131,9 +140,24 @@ class STL10(BaseDataset):
         # (N, C, W, H) -> (N, H, W, C)
         imgs = np.ascontiguousarray(images[keep].transpose(0, 3, 2, 1))
         return [
-            dict(img=img, gt_label=int(labels[i]))
+            dict(img=img, gt_label=int(labels[i]), record=int(i))
             for img, i in zip(imgs, keep)
         ]
+
+    def source_text(self) -> str:
+        """The split (and fold) and its folder, for messages."""
+        fold = '' if self.fold is None else f', fold={self.fold}'
+        return (f'split={self.split!r}{fold} in '
+                f'{osp.join(self.data_root, self.base_folder)}')
+
+    def record_spec(self) -> Tuple[Tuple[int, ...], int, bool]:
+        """Every record is a 96 x 96 x 3 uint8 image of a known class."""
+        return (96, 96, 3), len(self.CLASSES), self.split == 'unlabeled'
+
+    def record_origin(self, info: Dict[str, Any]) -> str:
+        """``'record <row> of <split>_X.bin'``."""
+        return (f'record {info["record"]} of '
+                f'{self._path(f"{self.split}_X.bin")}')
 
     def get_data_info(self, idx: int) -> dict:
         """Get the ``idx``-th sample, decoding unlabeled images lazily.

@@ -26,6 +26,7 @@ from mmpretrain.datasets.categories import VOC2007_CATEGORIES
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
 from .dataset_errors import dataset_file_error
+from .dataset_guards import SampleGuardMixin
 
 DIFFICULT_MODES = ('drop', 'ignore', 'positive')
 
@@ -34,7 +35,7 @@ _HINT = ('Extract the official VOCtrainval/VOCtest tar files so that '
 
 
 @DATASETS.register_module()
-class VOC(MMPretrainVOC):
+class VOC(SampleGuardMixin, MMPretrainVOC):
     """Pascal VOC multi-label classification, read from the official tree.
 
     ``data_root`` is a year folder of the official devkit::
@@ -49,7 +50,11 @@ class VOC(MMPretrainVOC):
     (not XML, no ``<object>``, an unknown class name, a ``<difficult>`` other
     than 0/1) raises an error at construction that names the path and points
     to ``docs/dataset_prepare.md``. An object without ``<difficult>`` counts
-    as not difficult.
+    as not difficult. A split list without ids is an
+    :class:`~sskt.utils.errors.EmptyDatasetError`, and an image that cannot
+    be loaded during training a one-paragraph
+    :class:`~sskt.utils.errors.DataSampleError` (see
+    :mod:`sskt.datasets.dataset_guards`).
 
     Each data info holds ``img_path`` (the image is read by the pipeline's
     ``LoadImageFromFile``) and the target of the ``difficult`` mode:
@@ -109,10 +114,10 @@ class VOC(MMPretrainVOC):
         if not osp.isfile(self.image_set_path):
             raise dataset_file_error(self.image_set_path, 'does not exist',
                                      'VOC', _HINT)
-        img_ids = list_from_file(self.image_set_path)
-        if not img_ids:
-            raise dataset_file_error(self.image_set_path, 'lists no image id',
-                                     'VOC', _HINT)
+        img_ids = [
+            i.strip() for i in list_from_file(self.image_set_path)
+            if i.strip()
+        ]
 
         data_list = []
         for img_id in img_ids:
@@ -125,6 +130,17 @@ class VOC(MMPretrainVOC):
                 dict(
                     img_path=img_path, **self._target(labels, difficult_only)))
         return data_list
+
+    def source_text(self) -> str:
+        """The split and its list file, for messages."""
+        return f'split={self.split!r} ({self.image_set_path})'
+
+    def empty_text(self) -> str:
+        """Why the split has no image, and what to do."""
+        return (f'{self.image_set_path} lists no image id, so '
+                f'split={self.split!r} has no sample; write the ids of the '
+                "split's images into it, one per line, or choose another "
+                'split')
 
     def _read_annotation(self, img_id: str) -> Tuple[Set[int], Set[int]]:
         """Parse ``Annotations/<img_id>.xml``.

@@ -109,8 +109,9 @@ def test_stl10_wrong_sizes(tmp_path):
     np.array([1, 2, 3], np.uint8).tofile(osp.join(folder, 'train_y.bin'))
     msg = _error(tmp_path, ValueError)
     assert osp.join(folder, 'train_y.bin') in msg and 'wrong size' in msg
-    np.array([1, 2, 3, 11], np.uint8).tofile(osp.join(folder, 'train_y.bin'))
-    assert 'outside 1..10' in _error(tmp_path, ValueError)
+    np.array([1, 0, 3, 11], np.uint8).tofile(osp.join(folder, 'train_y.bin'))
+    assert 'outside 1..10 at records (label) 1 (0), 3 (11).' in _error(
+        tmp_path, ValueError)
 
 
 def test_stl10_malformed_text_files(tmp_path):

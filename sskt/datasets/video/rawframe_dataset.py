@@ -5,11 +5,15 @@
 per video; frames ``<data_prefix>/<frame_dir>/img_00001.jpg …``) and adds two
 things:
 
-* **checks at construction**: a missing or malformed list file, a listed
-  frame folder that does not exist, or a first/last frame missing (a wrong
-  frame count or ``filename_tmpl``) stops the run with one paragraph naming
-  the path and ``docs/dataset_prepare.md``, instead of a crash in a
-  dataloader worker hours later;
+* **checks at construction**: a missing or malformed list file, a list
+  without videos, a listed frame folder that does not exist, or a first/last
+  frame missing (a wrong frame count or ``filename_tmpl``) stops the run with
+  one paragraph naming the path and ``docs/dataset_prepare.md``, instead of
+  a crash in a dataloader worker hours later; a frame in between that is
+  lost or corrupt is a one-paragraph
+  :class:`~sskt.utils.errors.DataSampleError` naming it when its clip is
+  loaded (see :mod:`sskt.datasets.dataset_guards`), and
+  ``tools/misc/verify_dataset.py`` checks every frame beforehand;
 * **per-clip samples** (``clips_per_video=k``): each video becomes one sample
   per clip of the original's validation sampling (``n_val_samples=k``, see
   :mod:`sskt.datasets.video.clip_sampling`), each carrying its
@@ -26,6 +30,7 @@ from mmaction.datasets import RawframeDataset
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
 from ..dataset_errors import dataset_file_error, require_file
+from ..dataset_guards import SampleGuardMixin
 from .clip_sampling import val_clip_starts
 
 LIST_HINT = ('Write the rawframe lists with tools/dataset_converters/'
@@ -41,7 +46,7 @@ COUNT_HINT = ('The list\'s frame count or filename_tmpl {tmpl!r} does not '
 
 
 @DATASETS.register_module()
-class VideoRawframeDataset(RawframeDataset):
+class VideoRawframeDataset(SampleGuardMixin, RawframeDataset):
     """``mmaction.RawframeDataset`` with file checks and per-clip samples.
 
     Each line of ``ann_file`` is ``<frame_dir> <total_frames> <label>``
@@ -175,9 +180,6 @@ class VideoRawframeDataset(RawframeDataset):
                 if self.check_frames:
                     self._check_frames(info, lineno)
                 videos.append(info)
-        if not videos:
-            raise dataset_file_error(self.ann_file, 'lists no video',
-                                     self.dataset_name, LIST_HINT)
         if self.clips_per_video is None:
             return videos
         clips = []
@@ -192,3 +194,17 @@ class VideoRawframeDataset(RawframeDataset):
                         clip_index=clip_index,
                         video_index=video_index))
         return clips
+
+    @property
+    def dataset_label(self) -> str:
+        """``dataset_name``, e.g. ``'UCF101'``."""
+        return self.dataset_name
+
+    def source_text(self) -> str:
+        """The list file, for messages."""
+        return f'ann_file {self.ann_file}'
+
+    def empty_text(self) -> str:
+        """Why the list has no sample, and what to do."""
+        return (f'{self.ann_file} lists no video, so the dataset has no '
+                f'sample; {LIST_HINT[0].lower()}{LIST_HINT[1:]}')

@@ -175,7 +175,6 @@ def test_frame_count_or_template_mismatch(tmp_path):
     ('A/v1\n', "has line 1 'A/v1'"),
     ('A/v1 40 0 1\n', 'no spaces in folder names'),
     ('A/v1 0 0\n', 'with 0 frames on line 1'),
-    ('\n\n', 'lists no video'),
 ])
 def test_malformed_list(tmp_path, text, problem):
     kwargs = make_list(tmp_path, text)
