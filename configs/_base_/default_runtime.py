@@ -18,8 +18,9 @@ default_hooks = dict(
 )
 
 # Saves the random generators with each checkpoint, so a resumed run continues
-# exactly like an uninterrupted one (mmengine 0.10.7 does not).
-custom_hooks = [dict(type='RNGStateHook')]
+# exactly like an uninterrupted one (mmengine 0.10.7 does not); refuses a
+# target head whose num_classes is not the training set's, before training.
+custom_hooks = [dict(type='RNGStateHook'), dict(type='ClassCountCheckHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -10,6 +10,7 @@ from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 from sskt.engine import load_config
+from sskt.engine.hooks.class_count_check_hook import check_class_counts
 from sskt.registry import DATASETS, MODELS
 from tests.data.cifar import write_cifar10, write_cifar100
 from tests.data.stl10 import write_stl10
@@ -83,11 +84,12 @@ def test_config_is_a_few_lines_over_its_bases(path):
     assert target.get('_scope_', 'sskt') in ('mmpretrain', 'mmaction', 'sskt')
 
 
-def _two_sample_batch(cfg, tmp_path):
+def _two_sample_batch(cfg, tmp_path, model):
     """Two training samples of the config's dataset, on a fixture.
 
     ImageNet/Places365 use mmpretrain's own folder datasets; for them two
-    random 64 x 64 images stand in.
+    random 64 x 64 images stand in. On the fixture dataset, the model's
+    target heads must have its number of classes (ClassCountCheckHook).
     """
     dataset_cfg = cfg.train_dataloader.dataset.copy()
     dataset_type = dataset_cfg.type
@@ -102,6 +104,7 @@ def _two_sample_batch(cfg, tmp_path):
     else:
         dataset_cfg.indices = 2
     dataset = DATASETS.build(dataset_cfg)
+    check_class_counts(model, dataset, cfg.model)
     return pseudo_collate([dataset[0], dataset[1]])
 
 
@@ -112,7 +115,7 @@ def test_config_trains_one_step_on_its_dataset(path, tmp_path):
         model_cfg = cfg.model.copy()
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
         model = MODELS.build(model_cfg)
-        batch = _two_sample_batch(cfg, tmp_path)
+        batch = _two_sample_batch(cfg, tmp_path, model)
     data = model.data_preprocessor(batch, training=True)
     losses = model(**data, mode='loss')
     loss = sum(v for k, v in losses.items() if 'loss' in k)

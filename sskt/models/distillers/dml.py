@@ -12,6 +12,7 @@ from mmpretrain.models.heads import MultiLabelClsHead
 
 from sskt.evaluation.metrics.peer_metric import PRED_FIELDS
 from sskt.registry import MODELS
+from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
 from .target_utils import classifier_logits, is_recognizer, loss_from_logits
 
@@ -80,6 +81,8 @@ class DML(BaseModel):
                  update: str = 'sync',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        require_non_negative('model.kl_weight', kl_weight)
+        require_positive('model.T', T)
         cfgs = _peer_configs(peer, peers, num_peers)
         if update not in ('sync', 'sequential'):
             raise ConfigError("DML update must be 'sync' or 'sequential', "

@@ -6,6 +6,7 @@ import torch.nn as nn
 from mmpretrain.models.heads import MultiLabelClsHead
 
 from sskt.registry import MODELS
+from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
 from .base_distiller import BaseDistiller
 from .target_utils import (build_tempered_loss, share_target_normalization,
@@ -62,6 +63,9 @@ class KD(BaseDistiller):
                  kd_loss: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        require_non_negative('model.ce_weight', ce_weight)
+        require_non_negative('model.kd_weight', kd_weight)
+        require_positive('model.T', T)
         super().__init__(target, data_preprocessor, init_cfg)
         self.ce_weight = ce_weight
         self.kd_weight = kd_weight

@@ -27,6 +27,7 @@ from mmengine.optim import OptimWrapperDict
 
 from sskt.models.losses.focal_loss import soft_focal_loss
 from sskt.registry import MODELS
+from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
 from .label_generator import (auxiliary_mask, check_psi, entropy_regulariser,
                               first_order_meta_objective, mask_softmax)
@@ -102,6 +103,12 @@ class MAXL(BaseModel):
                  finite_diff_eps: float = 0.01,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        require_non_negative('model.entropy_weight', entropy_weight)
+        require_non_negative(
+            'model.aux_loss_gamma', aux_loss_gamma,
+            'it is the focal exponent (0: plain cross-entropy)')
+        require_positive('model.finite_diff_eps', finite_diff_eps,
+                         'it is the step of the finite difference')
         target = copy.deepcopy(target)
         if data_preprocessor is not None:
             target.setdefault('data_preprocessor', data_preprocessor)

@@ -7,6 +7,7 @@ import torch
 import torch.nn as nn
 
 from sskt.registry import MODELS
+from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
 from ..data_preprocessors import (BatchAugmentClsDataPreprocessor,
                                   draw_augmentation)
@@ -103,6 +104,8 @@ class SSKT(BaseDistiller):
                  soft_label_cache: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        require_non_negative('model.alpha', alpha)
+        require_positive('model.T', T)
         super().__init__(target, data_preprocessor, init_cfg)
         self.alpha = alpha
         self.T = T
