@@ -13,6 +13,8 @@ default_hooks = dict(
         save_last=True,
         save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # a NaN/inf loss stops the run; action='skip' skips such batches instead
+    non_finite=dict(type='NonFiniteLossHook', action='stop'),
     # tools/test.py --show-dir switches it on
     visualization=dict(type='mmpretrain.VisualizationHook', enable=False),
 )
