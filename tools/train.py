@@ -21,13 +21,13 @@ except ImportError as error:
     raise SystemExit(f'error: {error}')
 
 from mmengine.config import Config  # noqa: E402
+from mmengine.logging import print_log  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sskt.engine import (
-    add_common_arguments,
-    enable_amp,  # noqa: E402
-    load_tool_config)
+from sskt.engine import (  # noqa: E402
+    add_common_arguments, enable_amp, find_resume_checkpoint,
+    load_tool_config, read_training_checkpoint)
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
 
 
@@ -64,7 +64,10 @@ def build_config(args: argparse.Namespace) -> Config:
     """Load the config and apply the command line to it.
 
     ``--cfg-options`` is applied first, so it can set what ``--amp`` reads
-    (``amp_dtype``).
+    (``amp_dtype``). ``--resume`` without a path continues from the
+    checkpoint ``last_checkpoint`` names, or, when that one is missing or
+    damaged, from the newest readable one (see
+    :func:`sskt.engine.find_resume_checkpoint`).
 
     Args:
         args (argparse.Namespace): Parsed arguments.
@@ -78,8 +81,15 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.amp:
         enable_amp(cfg)
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        checkpoint = find_resume_checkpoint(cfg.work_dir)
+        if checkpoint is None:
+            print_log(
+                f'--resume: {cfg.work_dir} holds no checkpoint yet; training '
+                'starts from scratch.',
+                logger='current')
+        cfg.resume, cfg.load_from = checkpoint is not None, checkpoint
     elif args.resume is not None:
+        read_training_checkpoint(args.resume)
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True

@@ -5,10 +5,12 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # keeps the latest 3 periodic checkpoints, the last one and the best one
+    # a checkpoint after every epoch (the latest 3 are kept) and the best one,
+    # written atomically; a resumed run re-validates an epoch whose validation
+    # a kill interrupted, so a kill costs at most the epoch in progress
     checkpoint=dict(
-        type='CheckpointHook',
-        interval=10,
+        type='SafeCheckpointHook',
+        interval=1,
         max_keep_ckpts=3,
         save_last=True,
         save_best='auto'),

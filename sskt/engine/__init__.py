@@ -6,6 +6,7 @@ from .config_text_cache import cached_config_text
 from .launch import (add_common_arguments, default_work_dir,
                      disable_persistent_workers_without_workers, enable_amp,
                      load_config, load_tool_config, prepare_cpu_distributed)
+from .resume import find_resume_checkpoint, read_training_checkpoint
 from .safe_loading import (read_checkpoint, register_checkpoint_loaders,
                            register_safe_globals)
 from .seed_runs import seed_work_dir, train_and_test
@@ -16,7 +17,8 @@ register_checkpoint_loaders()
 __all__ = [
     'add_common_arguments', 'cached_config_text', 'load_tool_config',
     'default_work_dir', 'disable_persistent_workers_without_workers',
-    'enable_amp', 'load_config', 'prepare_cpu_distributed',
-    'read_checkpoint', 'register_checkpoint_loaders',
-    'register_safe_globals', 'seed_work_dir', 'train_and_test'
+    'enable_amp', 'find_resume_checkpoint', 'load_config',
+    'prepare_cpu_distributed', 'read_checkpoint', 'read_training_checkpoint',
+    'register_checkpoint_loaders', 'register_safe_globals', 'seed_work_dir',
+    'train_and_test'
 ]
