@@ -17,7 +17,8 @@ from mmpretrain.datasets import BaseDataset
 
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
-from .dataset_errors import check_md5, dataset_file_error, require_file
+from .dataset_errors import (check_md5, dataset_file_error, listed_records,
+                             require_file)
 from .dataset_guards import SampleGuardMixin
 
 _RECONSTRUCT = np.ndarray.__reduce__(np.zeros(1))[0]
@@ -152,10 +153,8 @@ class CIFAR10(SampleGuardMixin, BaseDataset):
             problem = (f'has {len(labels)} {key} for {len(data)} images, '
                        f'expected one label in {valid} per image')
         elif bad:
-            listed = ', '.join(f'{i} ({labels[i]})' for i in bad[:10])
-            more = f' and {len(bad) - 10} more' if len(bad) > 10 else ''
             problem = (f'has {key} outside {valid} at records (label) '
-                       f'{listed}{more}')
+                       f'{listed_records(bad, labels)}')
         if problem:
             raise dataset_file_error(
                 self._path(name), problem,

@@ -11,7 +11,7 @@ one, the error names the exact path, says what is wrong and points to
 """
 import hashlib
 import os.path as osp
-from typing import Union
+from typing import Sequence, Union
 
 from sskt.utils.errors import MalformedFileError, MissingFileError
 
@@ -82,3 +82,22 @@ def check_md5(path: str, md5: str, dataset: str, hint: str = '') -> None:
             path, f'has md5 {digest.hexdigest()}, expected {md5} '
             '(bad md5: the file is corrupt or not the official one)', dataset,
             hint)
+
+
+def listed_records(records: Sequence[int],
+                   labels: Sequence[int],
+                   shown: int = 10) -> str:
+    """Name bad records with their labels, e.g. ``'3 (11), 7 (0) and 2 more'``.
+
+    Args:
+        records (Sequence[int]): The bad records' indices, in order.
+        labels (Sequence[int]): Every record's label, indexed by record.
+        shown (int): How many are named; the rest are counted. Defaults to
+            10.
+
+    Returns:
+        str: The records and their labels, for a ``problem`` text.
+    """
+    listed = ', '.join(f'{i} ({labels[i]})' for i in records[:shown])
+    more = len(records) - shown
+    return listed + (f' and {more} more' if more > 0 else '')

@@ -14,7 +14,7 @@ from mmpretrain.datasets import BaseDataset
 
 from sskt.registry import DATASETS
 from sskt.utils.errors import ConfigError
-from .dataset_errors import dataset_file_error, require_file
+from .dataset_errors import dataset_file_error, listed_records, require_file
 from .dataset_guards import SampleGuardMixin
 
 IMG_BYTES = 3 * 96 * 96
@@ -86,11 +86,9 @@ class STL10(SampleGuardMixin, BaseDataset):
                 f'label per image ({num})', 'STL10', self.redo)
         bad = np.flatnonzero((labels < 1) | (labels > 10))
         if len(bad):
-            listed = ', '.join(f'{i} ({labels[i]})' for i in bad[:10])
-            more = f' and {len(bad) - 10} more' if len(bad) > 10 else ''
             raise dataset_file_error(
                 path, 'has labels outside 1..10 at records (label) '
-                f'{listed}{more}', 'STL10', self.redo)
+                f'{listed_records(bad, labels)}', 'STL10', self.redo)
         return labels.astype(np.int64) - 1
 
     def _fold(self, num: int) -> np.ndarray:

@@ -27,7 +27,11 @@ _RESUME_HINT = ('Pass a checkpoint that tools/train.py wrote (epoch_N.pth or '
 
 
 def read_training_checkpoint(path: str, hint: str = _RESUME_HINT) -> dict:
-    """Read a checkpoint that training can resume from.
+    """Check that training can resume from a checkpoint, and return it.
+
+    The tensors are memory-mapped, not read (the Runner reads the file
+    again when it resumes): this checks that the file is whole, safe and a
+    training checkpoint at the cost of its pickled structure only.
 
     Args:
         path (str): A checkpoint file.
@@ -40,7 +44,7 @@ def read_training_checkpoint(path: str, hint: str = _RESUME_HINT) -> dict:
         SSKTUserError: One paragraph naming ``path``: missing, damaged,
             refused, or not a training checkpoint.
     """
-    checkpoint = read_checkpoint(path, hint=hint)
+    checkpoint = read_checkpoint(path, hint=hint, mmap=True)
     if not isinstance(checkpoint, dict) or not {'meta', 'state_dict'
                                                 } <= set(checkpoint):
         raise MalformedFileError(

@@ -155,10 +155,16 @@ def error_detail(error: Exception) -> str:
     return f'{name}: {detail}' if detail else name
 
 
+#: What a message about a training checkpoint suggests instead.
+TRAINED_CHECKPOINT_HINT = ('Pass a checkpoint that tools/train.py wrote, e.g. '
+                           'work_dirs/<config>/epoch_N.pth')
+
+
 def read_checkpoint(path: str,
                     what: str = 'Checkpoint',
                     hint: str = '',
-                    map_location: Any = 'cpu') -> Any:
+                    map_location: Any = 'cpu',
+                    mmap: bool = False) -> Any:
     """Read a local checkpoint safely, or raise one paragraph about it.
 
     Every sskt entry point (``--resume``, ``load_from``, ``tools/test.py``,
@@ -172,6 +178,10 @@ def read_checkpoint(path: str,
         hint (str): What to do about a missing or unreadable file, one
             sentence. Defaults to ''.
         map_location: As for :func:`torch.load`. Defaults to ``'cpu'``.
+        mmap (bool): Map the tensors' storage instead of reading it, as
+            :func:`torch.load` does with ``mmap=True``: enough to check that
+            a checkpoint is whole and safe without reading its weights.
+            Defaults to False.
 
     Returns:
         The loaded object, read with ``torch.load(weights_only=True)`` and
@@ -189,7 +199,8 @@ def read_checkpoint(path: str,
         problem = 'is not a file' if osp.exists(path) else 'does not exist'
         raise MissingFileError(f'{what} {path} {problem}.{hint}')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        return torch.load(
+            path, map_location=map_location, weights_only=True, mmap=mmap)
     except Exception as error:  # noqa: B902  a refused or damaged file
         refused = (
             refused_global(error)
@@ -207,7 +218,10 @@ def read_checkpoint(path: str,
 
 
 def load_from_local(filename: str, map_location: Any = None) -> Any:
-    """mmengine's loader for local paths, made safe (see :func:`register`).
+    """mmengine's loader for local paths, made safe.
+
+    :func:`register_checkpoint_loaders` puts it in mmengine's
+    ``CheckpointLoader``.
 
     Args:
         filename (str): The checkpoint path.
@@ -218,8 +232,7 @@ def load_from_local(filename: str, map_location: Any = None) -> Any:
     """
     return read_checkpoint(
         osp.expanduser(filename),
-        hint='Pass a checkpoint that tools/train.py wrote, e.g. '
-        'work_dirs/<config>/epoch_N.pth',
+        hint=TRAINED_CHECKPOINT_HINT,
         map_location=map_location)
 
 

@@ -18,10 +18,12 @@ from typing import Dict, Tuple
 import pytest
 import torch
 
-from tests.helpers import DIGITS_CONFIG, load_tool, tiny_digits_overrides
+from tests.helpers import load_tool, tiny_digits_overrides
 from tests.test_engine.kill_points import train_until_killed
 
 MAX_EPOCHS = 3
+#: r20_digits with a random flip in validation (see the file)
+CONFIG = osp.join(osp.dirname(__file__), 'kill_config.py')
 
 
 @pytest.fixture(scope='module')
@@ -48,7 +50,7 @@ def _argv(work_dir, hook: str = 'SafeCheckpointHook'):
         'default_hooks.checkpoint.max_keep_ckpts': 1,
         'log_level': 'WARNING',
     })
-    return [DIGITS_CONFIG, '--cfg-options'] + [
+    return [CONFIG, '--cfg-options'] + [
         f'{key}={value}'.replace(' ', '') for key, value in overrides.items()
     ]
 
@@ -66,7 +68,7 @@ def _logged(work_dir) -> Dict[Tuple[str, int], float]:
         with open(path) as f:
             for line in f:
                 entry = json.loads(line)
-                for key in ('loss', 'lr', 'accuracy/top1'):
+                for key in ('loss', 'lr', 'accuracy/top1', 'val_loss'):
                     if key in entry:
                         slot = (key, entry['step'])
                         value = entry[key]

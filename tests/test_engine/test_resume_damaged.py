@@ -72,9 +72,13 @@ def test_a_truncated_last_checkpoint_falls_back_to_the_previous_one(
     assert f'{last} cannot be read (1000 bytes' in warnings[0]
     assert warnings[1] == f'Resuming from {work_dir / "epoch_2.pth"} instead.'
 
+    # what a killed save leaves behind goes when training starts again
+    for stale in ('epoch_7.pth.tmp', 'last_checkpoint.tmp'):
+        (work_dir / stale).write_bytes(b'half')
     # epoch 3 is trained again, exactly as the first time
     runner = train_tool.main(_argv(work_dir, 3) + ['--resume'])
     assert runner.epoch == 3
+    assert not list(work_dir.glob('*.tmp'))
     expected = _weights(finished_run / 'epoch_3.pth')
     for key, value in _weights(work_dir / 'epoch_3.pth').items():
         assert torch.equal(value, expected[key]), key

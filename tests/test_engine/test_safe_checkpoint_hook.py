@@ -6,11 +6,13 @@ import os
 
 import pytest
 import torch
+from mmengine.runner import Runner
 
 import tests.test_engine.non_finite_injection  # noqa: F401 (test hooks)
 from sskt.engine.atomic_local_backend import TEMP_SUFFIX, write_atomically
 from sskt.engine.hooks.safe_checkpoint_hook import non_finite_entries
-from tests.helpers import DIGITS_CONFIG, load_tool, tiny_digits_overrides
+from tests.helpers import (DIGITS_CONFIG, load_tool, tiny_digits_config,
+                           tiny_digits_overrides)
 
 
 @pytest.fixture(scope='module')
@@ -88,6 +90,13 @@ def test_a_checkpoint_with_non_finite_weights_is_never_written(
                   for p in tmp_path.glob('epoch_*.pth')) == ['epoch_1.pth']
     state = torch.load(tmp_path / 'epoch_1.pth', weights_only=True)
     assert non_finite_entries(state['state_dict']) == []
+
+
+def test_a_validation_outside_training_saves_nothing(tmp_path):
+    # mmengine's own hook fails here: its file backend is made in before_train
+    runner = Runner.from_cfg(tiny_digits_config(str(tmp_path)))
+    assert 'accuracy/top1' in runner.val()
+    assert not list(tmp_path.glob('*.pth'))
 
 
 def test_non_finite_entries_names_float_tensors_with_nan_or_inf():

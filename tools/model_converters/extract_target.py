@@ -32,7 +32,8 @@ except ImportError as error:
 import torch  # noqa: E402
 from torch import Tensor  # noqa: E402
 
-from sskt.engine.safe_loading import read_checkpoint  # noqa: E402
+from sskt.engine.safe_loading import (  # noqa: E402
+    TRAINED_CHECKPOINT_HINT, read_checkpoint)
 from sskt.models.sources.checkpoint_formats import (  # noqa: E402
     top_level_prefixes)
 from sskt.utils.cli import exit_on_user_error  # noqa: E402
@@ -71,10 +72,7 @@ def load_checkpoint(path: str) -> Mapping[str, Any]:
         Mapping: The checkpoint: ``{'meta', 'state_dict', ...}`` or a plain
         state dict.
     """
-    obj = read_checkpoint(
-        path,
-        hint='Pass a checkpoint that tools/train.py wrote, e.g. '
-        'work_dirs/<config>/epoch_N.pth')
+    obj = read_checkpoint(path, hint=TRAINED_CHECKPOINT_HINT)
     if not isinstance(obj, Mapping):
         raise MalformedFileError(
             f'Checkpoint {path} holds a {type(obj).__name__}, not a dict; '

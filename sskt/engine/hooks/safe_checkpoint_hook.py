@@ -59,6 +59,7 @@ class SafeCheckpointHook(CheckpointHook):
         self._val_pending = False
         self._loaded_meta: Optional[dict] = None
         self._loaded_rng_state: Optional[List[dict]] = None
+        self._finite_at_iter: Optional[int] = None
 
     # recording whether the validation of a checkpoint's epoch finished
 
@@ -96,6 +97,8 @@ class SafeCheckpointHook(CheckpointHook):
     def after_val_epoch(self, runner, metrics: Dict[str, float]) -> None:
         """Save a new best, then the epoch again, now marked as validated."""
         self._val_pending = False
+        if not hasattr(self, 'file_backend'):  # runner.val(), no training
+            return
         if not metrics:
             runner.logger.warning(
                 'The validation returned no metrics, so no best checkpoint '
@@ -124,9 +127,8 @@ class SafeCheckpointHook(CheckpointHook):
         if is_main_process():
             self._remove_temporary_files(runner)
         meta, self._loaded_meta = self._loaded_meta, None
+        # past iteration 0 the load was a resume (load_from starts at 0)
         if (meta and meta.get('val_pending') and runner.iter > 0
-                and meta.get('epoch') == runner.epoch
-                and meta.get('iter') == runner.iter
                 and runner.val_loop is not None):
             self._replay_validation(runner)
 
@@ -266,14 +268,21 @@ class SafeCheckpointHook(CheckpointHook):
             runner (Runner): The runner.
             filename (str): The checkpoint about to be written.
 
+        The weights are checked once per iteration: the save after an
+        epoch, the best checkpoint and the re-save after its validation all
+        hold the same weights.
+
         Raises:
             NonFiniteLossError: Some floating-point weight or buffer is not
                 finite.
         """
+        if self._finite_at_iter == runner.iter:
+            return
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         bad = non_finite_entries(model.state_dict())
         if not bad:
+            self._finite_at_iter = runner.iter
             return
         last = runner.message_hub.get_info('last_ckpt')
         raise NonFiniteLossError(
