@@ -10,29 +10,38 @@ from mmengine.config import Config, DictAction
 
 from sskt.utils.errors import (ConfigError, EnvironmentSetupError,
                                MissingFileError)
+from .config_parts import check_no_part_overrides, drop_config_parts
 from .optimizers.separate_optim_wrapper_constructor import SHARED_KEYS
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
-    """Read a config file and apply ``--cfg-options`` overrides.
+    """Read a config file, drop its config parts, apply ``--cfg-options``.
+
+    Config parts (top-level ``_x`` names such as ``_sources``; see
+    :mod:`sskt.engine.config_parts`) are building blocks of the config
+    files, not settings of the run, so the returned config has none and no
+    value shared between two places: ``print_config`` and the work-dir
+    config the Runner dumps show only the settings.
 
     Args:
         path (str): The config file.
         cfg_options (dict, optional): ``{dotted.key: value}`` overrides.
 
     Returns:
-        Config: The merged config.
+        Config: The merged config, without config parts.
 
     Raises:
         MissingFileError: The file does not exist.
+        ConfigError: An override names a config part.
     """
     if not osp.isfile(path):
         raise MissingFileError(
             f'Config file {path} does not exist; pass a path such as '
             'configs/baselines/scratch/r20_cifar10.py (README.md lists the '
             'configs).')
-    cfg = Config.fromfile(path)
+    cfg = drop_config_parts(Config.fromfile(path))
     if cfg_options:
+        check_no_part_overrides(cfg_options)
         cfg.merge_from_dict(cfg_options)
     return cfg
 
