@@ -117,13 +117,25 @@ class RepeatedBatchLoader:
         return self.length
 
 
+#: The hooks of the GPU fast path (configs/_base_/fast/gpu_fast_path.py).
+FAST_PATH_HOOKS = ('ChannelsLastHook', 'BatchedLogSyncHook',
+                   'CompileTargetHook')
+
+
+def is_fast_path_hook(hook: dict) -> bool:
+    """Whether a ``custom_hooks`` entry is one of :data:`FAST_PATH_HOOKS`."""
+    name = str(hook.get('type', ''))
+    return name.split('.')[-1] in FAST_PATH_HOOKS
+
+
 def original_style(cfg: Config) -> Config:
     """The config in the original code's settings, for ``--compare``.
 
     fp32 (a plain ``OptimWrapper``), every SSKT source with ``bn_mode='train'``
-    and no autocast, no ``torch.compile``, no channels-last, no batched log
-    syncs, no soft-label cache. The data path and everything else stay as
-    configured.
+    and no autocast, no ``torch.compile``, none of the
+    :data:`FAST_PATH_HOOKS` (channels-last, batched log syncs, target
+    compilation), no soft-label cache (a plain ``SSKT``). The data path and
+    everything else stay as configured.
 
     Args:
         cfg (Config): A training config.
@@ -146,11 +158,13 @@ def original_style(cfg: Config) -> Config:
         source['bn_mode'] = 'train'
         source['autocast_dtype'] = None
         source.pop('compile', None)
-    for key in ('channels_last', 'compile_target', 'batched_log_sync'):
-        if key in model:
-            model[key] = False
-    if model.get('soft_label_cache'):
-        model['soft_label_cache'] = None
+    if model.get('type') == 'SSKTWithSoftLabelCache':
+        model['type'] = 'SSKT'
+        model.pop('soft_label_cache', None)
+    cfg.custom_hooks = [
+        hook for hook in cfg.get('custom_hooks') or []
+        if not is_fast_path_hook(hook)
+    ]
     preprocessor = cfg.get('data_preprocessor') or {}
     if preprocessor.get('channels_last'):
         preprocessor['channels_last'] = False
@@ -172,7 +186,11 @@ def _quiet_iteration_config(cfg: Config, work_dir: str, iters: int,
     hooks['checkpoint'] = None
     hooks['logger'] = dict(type='LoggerHook', interval=max(iters, 1))
     cfg.default_hooks = hooks
-    cfg.custom_hooks = []
+    # the fast-path hooks are part of the step being measured
+    cfg.custom_hooks = [
+        hook for hook in cfg.get('custom_hooks') or []
+        if is_fast_path_hook(hook)
+    ]
     cfg.visualizer = dict(
         type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
     if batch_size is not None:

@@ -52,20 +52,23 @@ def test_original_style_undoes_every_fast_path_option():
     fast.optim_wrapper.dtype = 'bfloat16'
     fast.optim_wrapper.optimizer.fused = True
     fast.compile = True
+    fast.model.type = 'SSKTWithSoftLabelCache'
     fast.model.soft_label_cache = dict(num_samples=10)
+    fast.custom_hooks.append(dict(type='sskt.CompileTargetHook'))
     original = original_style(fast)
     for source in original.model.sources.values():
         assert source.bn_mode == 'train' and source.autocast_dtype is None
-    assert not original.model.channels_last
-    assert not original.model.batched_log_sync
-    assert not original.data_preprocessor.channels_last
+    assert [h['type'] for h in original.custom_hooks
+            ] == ['RNGStateHook', 'ClassCountCheckHook']
     assert original.optim_wrapper.type == 'OptimWrapper'
     assert 'dtype' not in original.optim_wrapper
     assert 'fused' not in original.optim_wrapper.optimizer
     assert 'compile' not in original
-    assert original.model.soft_label_cache is None
+    assert original.model.type == 'SSKT'
+    assert 'soft_label_cache' not in original.model
     # the given config is untouched
-    assert fast.model.channels_last and fast.compile
+    assert len(fast.custom_hooks) == 5 and fast.compile
+    assert fast.model.type == 'SSKTWithSoftLabelCache'
 
 
 def test_repeated_batch_loader_and_table():

@@ -47,9 +47,11 @@ def distiller(target):
     return model
 
 
-def dml(*peers):
+def dml(first, *others):
+    """DML's layout: peer 0 is the target, the others are ``peers``."""
     model = nn.Module()
-    model.peers = nn.ModuleList(peers)
+    model.target = first
+    model.peers = nn.ModuleList(others)
     return model
 
 

@@ -1,9 +1,10 @@
 """Extract the target network from a distillation checkpoint.
 
-A checkpoint that ``tools/train.py`` writes for a distiller (SSKT; later KD,
-DML…) holds the whole model under prefixes (``target.*``, ``aux_branches.*``,
-``peers.0.*``…) plus the optimizer, the parameter schedulers, the message hub
-and the random-generator states. This tool keeps the state dict entries of one
+A checkpoint that ``tools/train.py`` writes for a distiller (SSKT, KD, DML,
+MAXL) holds the whole model under prefixes (``target.*``, ``aux_branches.*``;
+DML: peer 0 under ``target.*``, peer ``i`` under ``peers.(i-1).*``) plus
+the optimizer, the parameter schedulers, the message hub and the
+random-generator states. This tool keeps the state dict entries of one
 prefix, with the prefix stripped, and a small ``meta`` (epoch, iter,
 dataset_meta, where it came from): a plain checkpoint that ``load_from`` and
 ``tools/test.py`` read with the matching scratch config (e.g. SSKT on digits →
@@ -13,7 +14,7 @@ Examples::
 
     python tools/model_converters/extract_target.py \\
         work_dirs/r20_stl10_pi/epoch_200.pth checkpoints/r20_stl10_pi.pth
-    python tools/model_converters/extract_target.py dml.pth peer0.pth \\
+    python tools/model_converters/extract_target.py dml.pth peer1.pth \\
         --prefix peers.0.
 """
 import argparse
@@ -56,8 +57,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--model-key',
         dest='prefix',
         default='target.',
-        help="the sub-module to keep, e.g. 'target.' (SSKT, KD) or "
-        "'peers.0.' (DML); a missing trailing dot is added. "
+        help="the sub-module to keep, e.g. 'target.' (SSKT, KD, MAXL, DML "
+        "peer 0) or 'peers.0.' (DML peer 1; peer 0 in a checkpoint written "
+        'before DML held peer 0 as target); a missing trailing dot is added. '
         "Default: 'target.'")
     return parser.parse_args(argv)
 

@@ -3,10 +3,8 @@
 # crop/flip/normalise on the device. Same method and schedule as r20_stl10_pi.
 _base_ = ['../r20_stl10_pi.py', '../../_base_/fast/gpu_fast_path.py']
 
-model = dict(
-    sources=dict(
-        imagenet={{_base_.fast_source}}, places365={{_base_.fast_source}}),
-    channels_last=True,
-    batched_log_sync=True)
-data_preprocessor = {{_base_.fast_preprocessor}}
-train_dataloader = {{_base_.fast_train_dataloader}}
+_fast = _base_._fast_source
+model = dict(sources=dict(imagenet=_fast, places365=_fast))
+data_preprocessor = _base_._fast_preprocessor
+train_dataloader = _base_._fast_train_dataloader
+custom_hooks = _base_.custom_hooks + _base_._fast_hooks

@@ -102,11 +102,11 @@ def target_head_classes(model: nn.Module,
     if is_model_wrapper(model):
         model = model.module
     peers = getattr(model, 'peers', None)
-    if isinstance(peers, nn.ModuleList):
+    if isinstance(peers, nn.ModuleList):  # DML: peer 0 is the target
         one_config = isinstance(model_cfg, dict) and \
             model_cfg.get('peer') is not None
         found = []
-        for i, peer in enumerate(peers):
+        for i, peer in enumerate([model.target, *peers]):
             key = 'model.peer' if one_config else f'model.peers.{i}'
             found += [h for h in _head_classes(peer, key) if h not in found]
         return found

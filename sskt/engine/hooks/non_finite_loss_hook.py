@@ -34,7 +34,7 @@ class NonFiniteLossHook(Hook):
     mmengine sums into the total). It reads the floats that mmengine's
     ``RuntimeInfoHook`` (priority ``VERY_HIGH``) has already put into the
     message hub, or the outputs themselves where they are already Python
-    floats (SSKT's ``batched_log_sync``), so it adds no ``.item()`` and no
+    floats (:class:`BatchedLogSyncHook`), so it adds no ``.item()`` and no
     device sync. On a non-finite value it raises
     :class:`~sskt.utils.errors.NonFiniteLossError`: one paragraph with the
     iteration, the keys and values, the last good checkpoint and what to try.

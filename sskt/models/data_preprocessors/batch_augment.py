@@ -94,7 +94,8 @@ class BatchAugmentClsDataPreprocessor(ClsDataPreprocessor):
             STL-10, as in the original). Defaults to 4.
         flip_prob (float): Horizontal flip probability. Defaults to 0.5.
         channels_last (bool): Return the batch in channels-last memory
-            format (pair with ``SSKT(channels_last=True)``). Defaults to
+            format (:class:`~sskt.engine.hooks.ChannelsLastHook` does it
+            for every preprocessor). Defaults to
             False.
         **kwargs: :class:`ClsDataPreprocessor` arguments (``mean``, ``std``,
             ``num_classes``, ...).

@@ -1,4 +1,4 @@
-"""What SSKT and KD share: a trained target, frozen teachers beside it."""
+"""What every distiller shares: a trained target, frozen networks beside it."""
 from typing import Optional
 
 import torch
@@ -6,6 +6,7 @@ from mmengine.model import BaseModel
 
 from sskt.utils.errors import ConfigError
 from .frozen_models import FrozenModelsMixin
+from .target_interface import ImageTarget, target_interface
 from .target_utils import accept_plain_target_keys, build_target
 
 
@@ -14,10 +15,11 @@ class BaseDistiller(FrozenModelsMixin, BaseModel):
 
     Builds the target (its data preprocessor serves the whole model; the
     Runner's top-level ``data_preprocessor`` goes into a target that has
-    none), lets a plain target checkpoint load into ``target.*``, dispatches
-    ``forward`` by mode and predicts with the target alone. Subclasses hold
-    their frozen networks with :meth:`hold_frozen` and implement
-    :meth:`loss`.
+    none) and its :attr:`target_interface` (image classifier or video
+    recognizer, chosen once here), lets a plain target checkpoint load into
+    ``target.*``, dispatches ``forward`` by mode and predicts with the target
+    alone. Subclasses hold their frozen networks with :meth:`hold_frozen` and
+    implement :meth:`loss`.
 
     Args:
         target (dict): The target model, e.g. an mmpretrain
@@ -36,6 +38,8 @@ class BaseDistiller(FrozenModelsMixin, BaseModel):
             data_preprocessor=target_model.data_preprocessor,
             init_cfg=init_cfg)
         self.target = target_model
+        #: How the target is run (a plain object: no state-dict keys).
+        self.target_interface: ImageTarget = target_interface(target_model)
         self._register_load_state_dict_pre_hook(accept_plain_target_keys)
 
     def forward(self,

@@ -1,30 +1,30 @@
 """Deep Mutual Learning: K peers that learn from each other's predictions."""
 import contextlib
 import copy
-import inspect
+import re
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, OptimWrapperDict
-from mmpretrain.models.heads import MultiLabelClsHead
 
 from sskt.evaluation.metrics.peer_metric import PRED_FIELDS
 from sskt.registry import MODELS
 from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
-from .target_utils import classifier_logits, is_recognizer, loss_from_logits
+from .base_distiller import BaseDistiller
+from .target_interface import ImageTarget, target_interface
+from .target_utils import build_target, build_tempered_loss
 
 #: The optim wrapper config that ``DML.train_step`` needs, for error messages.
 OPTIM_WRAPPER_HINT = (
     "optim_wrapper = dict(constructor='SeparateOptimWrapperConstructor', "
-    "peers=dict(each_child=True, optimizer=dict(type='SGD', lr=0.1, "
-    'momentum=0.9, weight_decay=5e-4)))')
+    "optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4), "
+    'target=dict(), peers=dict(each_child=True))')
 
 
 @MODELS.register_module()
-class DML(BaseModel):
+class DML(BaseDistiller):
     """Deep Mutual Learning (Zhang et al., CVPR 2018).
 
     K peer classifiers train on the same batches, each with its own
@@ -43,12 +43,14 @@ class DML(BaseModel):
     batch-norm statistics untouched, so each peer's statistics move once per
     step in both modes.
 
-    ``predict`` returns peer 0's samples with every peer's predictions
-    attached as ``peer{i}_pred_score``/``peer{i}_pred_label`` (for
-    :class:`PeerMetric`); ``tensor`` mode gives peer 0's logits. The peers
-    are ``self.peers`` (``extract_target.py --prefix peers.0.`` exports
-    one); training needs one optim wrapper per peer
-    (:data:`OPTIM_WRAPPER_HINT`).
+    Peer 0 is ``self.target`` (what ``extract_target.py`` exports by
+    default) and peers 1..K-1 are ``self.peers[0..K-2]``; a checkpoint of
+    the former layout (``peers.0.*`` for peer 0) still loads
+    (:func:`former_peer_keys`). ``predict`` returns peer 0's samples with
+    every peer's predictions attached as ``peer{i}_pred_score``/
+    ``peer{i}_pred_label`` (for :class:`PeerMetric`); ``tensor`` mode gives
+    peer 0's logits. Training needs one optim wrapper per peer, named
+    ``target``, ``peers.0``... (:data:`OPTIM_WRAPPER_HINT`).
 
     Args:
         peer (dict, optional): One classifier config (e.g. an mmpretrain
@@ -87,33 +89,32 @@ class DML(BaseModel):
         if update not in ('sync', 'sequential'):
             raise ConfigError("DML update must be 'sync' or 'sequential', "
                               f'got {update!r}.')
-        built = []
-        for cfg in cfgs:
-            cfg = copy.deepcopy(cfg)
-            if data_preprocessor is not None:
-                cfg.setdefault('data_preprocessor', data_preprocessor)
-            built.append(MODELS.build(cfg))
-        super().__init__(
-            data_preprocessor=built[0].data_preprocessor, init_cfg=init_cfg)
-        self.peers = nn.ModuleList(built)
+        super().__init__(cfgs[0], data_preprocessor, init_cfg)
+        self.peers = nn.ModuleList(
+            [build_target(cfg, data_preprocessor) for cfg in cfgs[1:]])
+        #: Every peer's interface, peer 0 (the target) first.
+        self.peer_interfaces: List[ImageTarget] = [self.target_interface] + [
+            target_interface(other) for other in self.peers
+        ]
         self.kl_weight = kl_weight
         self.T = T
         self.update = update
         self.kl_loss = self._build_kl_loss(kl_loss)
+        self._register_load_state_dict_pre_hook(former_peer_keys)
+
+    @property
+    def all_peers(self) -> List[nn.Module]:
+        """Every peer in order: the target, then ``self.peers``."""
+        return [self.target, *self.peers]
+
+    @property
+    def wrapper_names(self) -> List[str]:
+        """The optim wrapper of each peer: ``target``, ``peers.0``..."""
+        return ['target'] + [f'peers.{i}' for i in range(len(self.peers))]
 
     def _build_kl_loss(self, cfg: Optional[dict]) -> nn.Module:
         """The given KL loss, or the one that fits the peers' heads."""
-        heads = [
-            peer.cls_head if is_recognizer(peer) else getattr(
-                peer, 'head', None) for peer in self.peers
-        ]
-        if not all(
-                hasattr(head, '_get_loss') or hasattr(head, 'loss_by_feat')
-                for head in heads):
-            raise ConfigError('DML peers must be mmpretrain classifiers or '
-                              'mmaction recognizers (with `head` or '
-                              '`cls_head`).')
-        multi_label = {isinstance(head, MultiLabelClsHead) for head in heads}
+        multi_label = {peer.multi_label for peer in self.peer_interfaces}
         if len(multi_label) > 1:
             raise ConfigError('DML peers must all have single-label heads or '
                               'all multi-label heads.')
@@ -121,30 +122,9 @@ class DML(BaseModel):
             cfg = (
                 dict(type='BinaryKDLoss') if multi_label.pop() else dict(
                     type='KDLoss', reduction='batchmean'))
-        cfg = dict(cfg)
-        loss_cls = MODELS.get(cfg['type'])
-        if loss_cls is None:
-            raise ConfigError(f'Unknown loss type {cfg["type"]!r} in '
-                              'model.kl_loss.')
-        if 'T' in inspect.signature(loss_cls).parameters:
-            cfg.setdefault('T', self.T)
-        return MODELS.build(cfg)
+        return build_tempered_loss(cfg, self.T, 'model.kl_loss')
 
     # ------------------------------------------------------------ forward
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None,
-                mode: str = 'tensor'):
-        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``."""
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.peers[0](inputs, data_samples, mode='tensor')
-        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
-                          'tensor.')
-
     def loss(self, inputs: torch.Tensor,
              data_samples: list) -> Dict[str, torch.Tensor]:
         """The losses of every peer from one forward of each (sync).
@@ -158,9 +138,9 @@ class DML(BaseModel):
             (already multiplied by ``kl_weight``) and whatever else the
             heads log, suffixed ``_peer{i}``.
         """
-        logits = [classifier_logits(peer, inputs) for peer in self.peers]
+        logits = [peer.logits_of(inputs) for peer in self.peer_interfaces]
         losses = {}
-        for i in range(len(self.peers)):
+        for i in range(len(logits)):
             losses.update(self.peer_losses(i, logits, data_samples))
         return losses
 
@@ -177,7 +157,7 @@ class DML(BaseModel):
             dict[str, Tensor]: ``loss_ce_peer{i}``, ``loss_kl_peer{i}`` and
             the head's other outputs (e.g. accuracy), suffixed ``_peer{i}``.
         """
-        head_losses = loss_from_logits(self.peers[i], logits[i], data_samples)
+        head_losses = self.peer_interfaces[i].loss(logits[i], data_samples)
         losses = {f'loss_ce_peer{i}': head_losses.pop('loss_cls')}
         losses.update({f'{k}_peer{i}': v for k, v in head_losses.items()})
         others = [x.detach() for j, x in enumerate(logits) if j != i]
@@ -199,8 +179,8 @@ class DML(BaseModel):
             ``peer{i}_pred_score`` (and ``peer{i}_pred_label``) of every
             peer ``i``.
         """
-        results = self.peers[0].predict(inputs, copy.deepcopy(data_samples))
-        for i, peer in enumerate(self.peers):
+        results = self.target.predict(inputs, copy.deepcopy(data_samples))
+        for i, peer in enumerate(self.all_peers):
             predicted = results if i == 0 else peer.predict(
                 inputs, copy.deepcopy(data_samples))
             for sample, pred in zip(results, predicted):
@@ -216,8 +196,8 @@ class DML(BaseModel):
 
         Args:
             data (dict | tuple | list): A batch from the dataloader.
-            optim_wrapper (OptimWrapperDict): Wrappers ``peers.0``…
-                ``peers.{K-1}`` (see :data:`OPTIM_WRAPPER_HINT`).
+            optim_wrapper (OptimWrapperDict): Wrappers ``target``,
+                ``peers.0``… ``peers.{K-2}`` (:data:`OPTIM_WRAPPER_HINT`).
 
         Returns:
             dict[str, Tensor]: ``loss`` (the sum) and every peer's losses.
@@ -225,13 +205,14 @@ class DML(BaseModel):
         wrappers = self._peer_wrappers(optim_wrapper)
         data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
+        peers = list(zip(self.all_peers, self.peer_interfaces, wrappers))
         logits = []
-        for peer, wrapper in zip(self.peers, wrappers):
+        for peer, interface, wrapper in peers:
             with wrapper.optim_context(peer):
-                logits.append(classifier_logits(peer, inputs))
+                logits.append(interface.logits_of(inputs))
         losses: Dict[str, torch.Tensor] = {}
-        last = len(self.peers) - 1
-        for i, (peer, wrapper) in enumerate(zip(self.peers, wrappers)):
+        last = len(peers) - 1
+        for i, (peer, interface, wrapper) in enumerate(peers):
             with wrapper.optim_context(peer):
                 peer_losses = self.peer_losses(i, logits, data_samples)
             # the graphs of the peers are disjoint: one backward each
@@ -240,13 +221,13 @@ class DML(BaseModel):
             if self.update == 'sequential' and i < last:
                 with torch.no_grad(), _kept_buffers(peer), \
                         wrapper.optim_context(peer):
-                    logits[i] = classifier_logits(peer, inputs)
+                    logits[i] = interface.logits_of(inputs)
         return self.parse_losses(losses)[1]
 
     def _peer_wrappers(self,
                        optim_wrapper: OptimWrapper) -> List[OptimWrapper]:
-        """The wrappers ``peers.0``… in order, or a ConfigError."""
-        names = [f'peers.{i}' for i in range(len(self.peers))]
+        """The wrappers ``target``, ``peers.0``… in order, or a ConfigError."""
+        names = self.wrapper_names
         if isinstance(optim_wrapper, OptimWrapperDict):
             found = f'wrappers {sorted(optim_wrapper.keys())}'
             if set(optim_wrapper.keys()) == set(names):
@@ -283,3 +264,30 @@ def _kept_buffers(module: nn.Module) -> Iterator[None]:
         with torch.no_grad():
             for buf, value in saved:
                 buf.copy_(value)
+
+
+_FORMER_PEER = re.compile(r'peers\.(\d+)\.(.*)')
+
+
+def former_peer_keys(state_dict: dict, prefix: str, *args) -> None:
+    """Let a checkpoint of the former DML layout load, renaming in place.
+
+    DML used to hold all K peers in ``peers``; peer 0 is now ``target`` and
+    peer ``i`` is ``peers.(i-1)``. A state dict with ``peers.*`` keys and no
+    ``target.*`` key is of the former layout: ``peers.0.*`` becomes
+    ``target.*`` and ``peers.N.*`` becomes ``peers.(N-1).*``. Register it
+    with ``_register_load_state_dict_pre_hook``.
+    """
+    keys = [k for k in state_dict if k.startswith(prefix)]
+    if any(k.startswith(prefix + 'target.') for k in keys):
+        return
+    renamed = {}
+    for key in keys:
+        match = _FORMER_PEER.fullmatch(key[len(prefix):])
+        if match:
+            index, rest = int(match.group(1)), match.group(2)
+            new = 'target.' if index == 0 else f'peers.{index - 1}.'
+            renamed[key] = prefix + new + rest
+    values = {old: state_dict.pop(old) for old in renamed}
+    for old, new in renamed.items():
+        state_dict[new] = values[old]

@@ -3,14 +3,12 @@ from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
-from mmpretrain.models.heads import MultiLabelClsHead
 
 from sskt.registry import MODELS
 from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
 from .base_distiller import BaseDistiller
-from .target_utils import (build_tempered_loss, share_target_normalization,
-                           target_logits_and_loss)
+from .target_utils import build_tempered_loss, share_target_normalization
 
 
 @MODELS.register_module()
@@ -82,7 +80,7 @@ class KD(BaseDistiller):
 
     def _check_classes(self, teacher: nn.Module) -> None:
         """Raise unless the teacher and the target have as many classes."""
-        ours = getattr(getattr(self.target, 'head', None), 'num_classes', None)
+        ours = self.target_interface.num_classes
         theirs = getattr(teacher, 'num_classes', None)
         if ours is not None and theirs is not None and ours != theirs:
             raise ConfigError(
@@ -94,8 +92,7 @@ class KD(BaseDistiller):
     @property
     def multi_label(self) -> bool:
         """Whether the target's head is multi-label (sigmoid per class)."""
-        return isinstance(
-            getattr(self.target, 'head', None), MultiLabelClsHead)
+        return self.target_interface.multi_label
 
     @property
     def teacher(self) -> nn.Module:
@@ -116,9 +113,9 @@ class KD(BaseDistiller):
             ``ce_weight``), ``loss_kd`` (already multiplied by
             ``kd_weight``) and whatever else the target head logs.
         """
-        stage_feats = self.target.extract_feat(inputs, stage='backbone')
-        logits, losses = target_logits_and_loss(self.target, stage_feats,
-                                                data_samples)
+        target = self.target_interface
+        logits = target.logits(target.stage_features(inputs))
+        losses = target.loss(logits, data_samples)
         losses['loss_cls'] = self.ce_weight * losses['loss_cls']
         losses['loss_kd'] = self.kd_weight * self.kd_loss(
             logits, self.teacher(inputs))

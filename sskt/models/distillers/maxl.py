@@ -16,21 +16,21 @@ generator ``phi`` are updated alternately on every batch:
    ``(grad_phi L_train(theta + eps v) - grad_phi L_train(theta - eps v)) /
    (2 eps)``, so no graph through the virtual step is ever built.
 """
-import copy
 from functools import partial
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
 
 from sskt.models.losses.focal_loss import soft_focal_loss
 from sskt.registry import MODELS
 from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
+from .base_distiller import BaseDistiller
 from .label_generator import (auxiliary_mask, check_psi, entropy_regulariser,
                               first_order_meta_objective, mask_softmax)
+from .target_interface import ImageTarget
 
 OPTIM_WRAPPER_HINT = (
     "optim_wrapper = dict(constructor='SeparateOptimWrapperConstructor', "
@@ -43,22 +43,25 @@ class _MultiTaskNet(nn.Module):
     """The target and the aux head as one module for ``functional_call``.
 
     Not a submodule of :class:`MAXL`, only a view: its parameter names are
-    those of :class:`MAXL` (``target.*``, ``aux_head.*``).
+    those of :class:`MAXL` (``target.*``, ``aux_head.*``). Both heads read
+    what the target's head reads (its neck's output).
     """
 
-    def __init__(self, target: nn.Module, aux_head: nn.Module) -> None:
+    def __init__(self, interface: ImageTarget, aux_head: nn.Module) -> None:
         super().__init__()
-        self.target = target
+        self.target = interface.model
         self.aux_head = aux_head
+        self._interface = interface
 
     def forward(self,
                 inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        feats = self.target.extract_feat(inputs)
-        return self.target.head(feats), self.aux_head(feats)
+        interface = self._interface
+        feats = interface.head_input(interface.stage_features(inputs))
+        return interface.head(feats), self.aux_head(feats)
 
 
 @MODELS.register_module()
-class MAXL(BaseModel):
+class MAXL(BaseDistiller):
     """Meta Auxiliary Learning, first-order (see the module docstring).
 
     The primary loss is ``primary_loss`` on the target head's logits; the
@@ -109,14 +112,7 @@ class MAXL(BaseModel):
             'it is the focal exponent (0: plain cross-entropy)')
         require_positive('model.finite_diff_eps', finite_diff_eps,
                          'it is the step of the finite difference')
-        target = copy.deepcopy(target)
-        if data_preprocessor is not None:
-            target.setdefault('data_preprocessor', data_preprocessor)
-        target_model = MODELS.build(target)
-        super().__init__(
-            data_preprocessor=target_model.data_preprocessor,
-            init_cfg=init_cfg)
-        self.target = target_model
+        super().__init__(target, data_preprocessor, init_cfg)
         self.psi = check_psi(psi)
         self.generator = MODELS.build(generator)
         self._check_classes()
@@ -128,13 +124,13 @@ class MAXL(BaseModel):
 
     def _check_classes(self) -> None:
         """``len(psi)`` = target classes, ``sum(psi)`` = generator's."""
-        if not getattr(self.target, 'with_head', False):
-            raise ConfigError('MAXL needs a target with a head.')
-        for name, model, expected in (('target', self.target, len(self.psi)),
-                                      ('generator', self.generator,
-                                       sum(self.psi))):
-            classes = getattr(
-                getattr(model, 'head', None), 'num_classes', None)
+        generator_classes = getattr(
+            getattr(self.generator, 'head', None), 'num_classes', None)
+        for name, classes, expected in (('target',
+                                         self.target_interface.num_classes,
+                                         len(self.psi)), ('generator',
+                                                          generator_classes,
+                                                          sum(self.psi))):
             if classes is not None and classes != expected:
                 rule = 'len(psi)' if name == 'target' else 'sum(psi)'
                 raise ConfigError(
@@ -144,7 +140,7 @@ class MAXL(BaseModel):
     def _build_aux_head(self, cfg: Optional[dict]) -> nn.Module:
         """The aux head, reading what the target's head reads."""
         cfg = dict(cfg or dict(type='AuxHead'))
-        in_channels = getattr(self.target.head, 'in_channels', None)
+        in_channels = getattr(self.target_interface.head, 'in_channels', None)
         if 'in_channels' not in cfg and in_channels is None:
             raise ConfigError('The target head has no `in_channels`; set '
                               'model.aux_head.in_channels.')
@@ -153,22 +149,10 @@ class MAXL(BaseModel):
         return MODELS.build(cfg)
 
     # ------------------------------------------------------------ forward
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[list] = None,
-                mode: str = 'tensor'):
-        """The mmengine entry point: ``loss``, ``predict`` or ``tensor``.
-
-        ``predict`` and ``tensor`` (the primary logits) use the target only.
-        """
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.target.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.target(inputs, data_samples, mode='tensor')
-        raise ConfigError(f'Invalid mode {mode!r}: use loss, predict or '
-                          'tensor.')
+    @property
+    def multi_task_net(self) -> _MultiTaskNet:
+        """The target and the aux head as one module (a view)."""
+        return _MultiTaskNet(self.target_interface, self.aux_head)
 
     def generate_labels(self, inputs: torch.Tensor,
                         labels: torch.Tensor) -> torch.Tensor:
@@ -211,7 +195,7 @@ class MAXL(BaseModel):
         labels = _primary_labels(data_samples)
         with torch.no_grad():
             aux_labels = self.generate_labels(inputs, labels)
-        primary, aux = _MultiTaskNet(self.target, self.aux_head)(inputs)
+        primary, aux = self.multi_task_net(inputs)
         return self.multi_task_losses(primary, aux, labels, aux_labels)
 
     # ------------------------------------------------------------ training
@@ -249,7 +233,7 @@ class MAXL(BaseModel):
         with torch.no_grad():
             aux_labels = self.generate_labels(inputs, labels)
         with wrapper.optim_context(self):
-            primary, aux = _MultiTaskNet(self.target, self.aux_head)(inputs)
+            primary, aux = self.multi_task_net(inputs)
             losses = self.multi_task_losses(primary, aux, labels, aux_labels)
         loss = losses['loss_primary'] + losses['loss_aux']
         wrapper.update_params(loss)
@@ -291,7 +275,7 @@ class MAXL(BaseModel):
         """
         aux_labels = self.generate_labels(inputs, labels)
         meta, loss_generator = first_order_meta_objective(
-            _MultiTaskNet(self.target, self.aux_head),
+            self.multi_task_net,
             inputs,
             labels,
             aux_labels,

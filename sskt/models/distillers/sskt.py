@@ -1,7 +1,6 @@
 """SSKT: a target taught by frozen sources through auxiliary branches."""
 import copy
-from collections import OrderedDict
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Dict, List, Mapping, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -9,13 +8,9 @@ import torch.nn as nn
 from sskt.registry import MODELS
 from sskt.utils.config_checks import require_non_negative, require_positive
 from sskt.utils.errors import ConfigError
-from ..data_preprocessors import (BatchAugmentClsDataPreprocessor,
-                                  draw_augmentation)
 from .base_distiller import BaseDistiller
-from .soft_label_cache import SoftLabelCache
-from .target_utils import (build_tempered_loss, frames_for_sources,
-                           share_target_normalization, target_head_loss,
-                           target_stage_features)
+from .retired_options import refuse_retired_options
+from .target_utils import build_tempered_loss, share_target_normalization
 
 #: What every source's auxiliary branch is made of unless ``aux`` says else:
 #: a transfer module over all stages, a linear head, soft-target CE.
@@ -64,25 +59,10 @@ class SSKT(BaseDistiller):
             that :class:`ValLoss` reports the original 3D code's validation
             loss (target + auxiliary terms). Costs a second backbone pass
             and the sources at validation. Defaults to False.
-        channels_last (bool): Keep the target, the branches, the sources
-            and 4D input batches in channels-last memory format (faster
-            convolutions on tensor-core GPUs). Defaults to False.
-        compile_target (bool | dict): ``torch.compile`` the target backbone
-            in place; a dict gives compile options. Defaults to False.
-            (Sources compile through their own ``compile`` option.)
-        batched_log_sync (bool): Return the logged losses as Python floats
-            read in one device-to-host copy, instead of leaving mmengine's
-            hooks to call ``.item()`` on each (one GPU sync per loss per
-            iteration). Defaults to False.
-        soft_label_cache (dict, optional): Opt-in, an approximation: cache
-            each sample's augmentation and the sources' top-``k`` soft
-            labels, and replay them instead of running the sources (see
-            :mod:`.soft_label_cache`). Keys: ``num_samples`` (the training
-            set's size, required), ``k`` (default 10), ``slots`` (cached
-            augmentations per sample, default 4). Needs the
-            ``BatchAugmentClsDataPreprocessor`` (it replays the crops). The
-            cache lives on the device, is not saved in checkpoints and
-            refills after a resume. Defaults to None.
+        **retired: ``channels_last``, ``compile_target``,
+            ``batched_log_sync`` and ``soft_label_cache`` moved to hooks and
+            to :class:`SSKTWithSoftLabelCache`; giving one is a
+            ``ConfigError`` that names its new setting.
         data_preprocessor (dict, optional): Used as the target's data
             preprocessor when the target dict has none (the Runner passes a
             config's top-level ``data_preprocessor`` here).
@@ -98,22 +78,20 @@ class SSKT(BaseDistiller):
                  T: float = 1.0,
                  probe_input_shape: Sequence[int] = (3, 64, 64),
                  aux_in_val_loss: bool = False,
-                 channels_last: bool = False,
-                 compile_target: Union[bool, dict] = False,
-                 batched_log_sync: bool = False,
-                 soft_label_cache: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 **retired) -> None:
+        refuse_retired_options(type(self).__name__, retired)
+        if retired:  # raised here, so that the config checks read our keys
+            raise TypeError(
+                f'{type(self).__name__}.__init__() got an '
+                f'unexpected keyword argument {next(iter(retired))!r}')
         require_non_negative('model.alpha', alpha)
         require_positive('model.T', T)
         super().__init__(target, data_preprocessor, init_cfg)
         self.alpha = alpha
         self.T = T
         self.aux_in_val_loss = aux_in_val_loss
-        self.channels_last = channels_last
-        self.batched_log_sync = batched_log_sync
-        self.soft_label_cache_cfg = self._check_cache_config(soft_label_cache)
-        self._soft_label_cache: Optional[SoftLabelCache] = None
         if not sources:
             raise ConfigError('SSKT needs at least one source in '
                               '`model.sources`; for a run without sources '
@@ -136,11 +114,6 @@ class SSKT(BaseDistiller):
             self.aux_branches[name] = self._build_branch(
                 branch_cfg, stage_channels, source.num_classes)
             self.aux_losses[name] = self._build_loss(branch_cfg['loss'])
-        if channels_last:
-            self.to(memory_format=torch.channels_last)
-        if compile_target:
-            self.target.backbone.compile(
-                **(compile_target if isinstance(compile_target, dict) else {}))
 
     # ------------------------------------------------------------ building
     def _build_source(self, cfg: dict) -> nn.Module:
@@ -190,165 +163,62 @@ class SSKT(BaseDistiller):
         """The aux loss; one that takes ``T`` gets ours unless it sets one."""
         return build_tempered_loss(cfg, self.T, 'model.aux.loss')
 
-    def _check_cache_config(self, cfg: Optional[dict]) -> Optional[dict]:
-        """Validate ``soft_label_cache`` against the data preprocessor."""
-        if cfg is None:
-            return None
-        cfg = dict(cfg)
-        unknown = set(cfg) - {'num_samples', 'k', 'slots'}
-        if 'num_samples' not in cfg or unknown:
-            raise ConfigError(
-                'model.soft_label_cache takes num_samples (the training set '
-                f'size, required), k and slots; got {sorted(cfg)}.')
-        if not isinstance(self.data_preprocessor,
-                          BatchAugmentClsDataPreprocessor):
-            raise ConfigError(
-                'model.soft_label_cache replays each cached crop, so it '
-                'needs data_preprocessor=dict(type=\'sskt.BatchAugmentClsData'
-                "Preprocessor') and a train pipeline of PackInputs only "
-                '(configs/_base_/fast/gpu_fast_path.py); got '
-                f'{type(self.data_preprocessor).__name__}.')
-        return cfg
-
     @property
     def sources(self) -> Mapping[str, nn.Module]:
         """The frozen sources by name (not submodules: see the class doc)."""
         return self.frozen_models
 
     # ------------------------------------------------------------ forward
-    def loss(self, inputs: torch.Tensor,
-             data_samples: list) -> Dict[str, torch.Tensor]:
+    def loss(
+        self,
+        inputs: torch.Tensor,
+        data_samples: list,
+        source_logits: Optional[Dict[str, torch.Tensor]] = None
+    ) -> Dict[str, torch.Tensor]:
         """The target loss and one weighted auxiliary loss per source.
 
         Args:
             inputs (torch.Tensor): The preprocessed batch.
             data_samples (list): The batch's data samples.
+            source_logits (dict[str, Tensor], optional): Each source's
+                logits on this batch when they are known already (a cache
+                gives them); by default the sources run
+                (:meth:`source_logits`).
 
         Returns:
             dict[str, Tensor]: ``loss_cls``, ``loss_aux_<source>`` (already
             multiplied by ``alpha``) and whatever else the target head logs.
         """
-        inputs = self._memory_format(inputs)
-        stage_feats, head_kwargs = target_stage_features(self.target, inputs)
-        losses = target_head_loss(self.target, stage_feats, data_samples,
-                                  head_kwargs)
-        losses.update(self._aux_losses(stage_feats, inputs))
+        target = self.target_interface
+        feats = target.stage_features(inputs)
+        losses = target.loss(target.logits(feats), data_samples)
+        if source_logits is None:
+            source_logits = self.source_logits(inputs)
+        losses.update(self.weighted_aux_losses(feats.stages, source_logits))
         return losses
 
-    def _memory_format(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Channels-last for a 4D batch when ``channels_last``, else as is."""
-        if self.channels_last and inputs.dim() == 4:
-            return inputs.contiguous(memory_format=torch.channels_last)
-        return inputs
+    def source_logits(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Every source's logits on the batch (clips folded into it)."""
+        frames = self.target_interface.source_inputs(inputs)
+        return {name: source(frames) for name, source in self.sources.items()}
 
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper) -> Dict[str, Union[torch.Tensor, float]]:
-        """mmengine's training step; with ``batched_log_sync`` the logged
-        values come back as floats from a single device-to-host copy.
+    def weighted_aux_losses(
+            self, stages: Sequence[torch.Tensor],
+            source_logits: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """``alpha`` times each branch's loss against its source's logits.
 
         Args:
-            data (dict | tuple | list): A batch from the dataloader.
-            optim_wrapper (OptimWrapper): The optimizer wrapper.
+            stages (Sequence[Tensor]): The target backbone's stage outputs.
+            source_logits (dict[str, Tensor]): Each source's logits.
 
         Returns:
-            dict: The log variables (``loss`` first).
+            dict[str, Tensor]: ``loss_aux_<source>`` for every source.
         """
-        if self.soft_label_cache_cfg is None:
-            log_vars = super().train_step(data, optim_wrapper)
-        else:
-            with optim_wrapper.optim_context(self):
-                losses = self._loss_with_cache(data)
-            loss, log_vars = self.parse_losses(losses)
-            optim_wrapper.update_params(loss)
-        if not self.batched_log_sync:
-            return log_vars
-        values = torch.stack([
-            value.detach().float().reshape(()) for value in log_vars.values()
-        ]).tolist()
-        return OrderedDict(zip(log_vars, values))
-
-    def _aux_losses(self, stage_feats: Sequence[torch.Tensor],
-                    inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """``loss_aux_<source>`` (times ``alpha``) for every source."""
-        frames = frames_for_sources(inputs)
-        return self._weighted_aux_losses(stage_feats, {
-            name: source(frames)
-            for name, source in self.sources.items()
-        })
-
-    def _weighted_aux_losses(
-            self, stage_feats: Sequence[torch.Tensor],
-            source_logits: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """``alpha`` times each branch's loss against its source's logits."""
         losses = {}
         for name, teacher_logits in source_logits.items():
-            student_logits = self.aux_branches[name](stage_feats)
+            student_logits = self.aux_branches[name](stages)
             losses[f'loss_aux_{name}'] = self.alpha * self.aux_losses[name](
                 student_logits, teacher_logits)
-        return losses
-
-    # ---------------------------------------------------- soft-label cache
-    def _cache(self, device: torch.device) -> SoftLabelCache:
-        """The soft-label cache, made on first use on ``device``."""
-        if self._soft_label_cache is None:
-            cfg = self.soft_label_cache_cfg
-            self._soft_label_cache = SoftLabelCache(
-                cfg['num_samples'], {
-                    name: s.num_classes
-                    for name, s in self.sources.items()
-                },
-                k=cfg.get('k', 10),
-                slots=cfg.get('slots', 4),
-                device=device)
-        return self._soft_label_cache
-
-    def _loss_with_cache(self, data: dict) -> Dict[str, torch.Tensor]:
-        """The training losses, with cached soft labels where there are.
-
-        Samples whose cache slot is filled get that slot's crop and flip
-        and its soft labels; the others get fresh random ones, and the
-        sources run on them and fill the slot.
-        """
-        preprocessor = self.data_preprocessor
-        device = preprocessor.device
-        samples = data['data_samples']
-        indices = torch.tensor([s.metainfo['sample_idx'] for s in samples],
-                               device=device)
-        cache = self._cache(device)
-        if int(indices.max()) >= cache.num_samples:
-            raise ConfigError(
-                f'a sample index ({int(indices.max())}) is beyond '
-                f'model.soft_label_cache.num_samples={cache.num_samples}; '
-                'set it to the size of the training set.')
-        replay, slot = cache.lookup(indices)
-        offsets, flips = draw_augmentation(
-            len(samples), preprocessor.padding, preprocessor.flip_prob, device)
-        offsets[replay], flips[replay] = cache.augmentation(
-            indices[replay], slot[replay])
-        data = preprocessor(data, True, (offsets, flips))
-        inputs = self._memory_format(data['inputs'])
-        stage_feats, head_kwargs = target_stage_features(self.target, inputs)
-        losses = target_head_loss(self.target, stage_feats,
-                                  data['data_samples'], head_kwargs)
-        fresh = ~replay
-        frames = frames_for_sources(inputs)[fresh]
-        computed = {
-            name: source(frames)
-            for name, source in self.sources.items()
-        } if bool(fresh.any()) else {}
-        if computed:
-            cache.store(indices[fresh], slot[fresh], offsets[fresh],
-                        flips[fresh], computed)
-        source_logits = {}
-        for name, source in self.sources.items():
-            logits = inputs.new_empty(len(samples), source.num_classes)
-            if computed:
-                logits[fresh] = computed[name]
-            logits[replay] = cache.soft_labels(name, indices[replay],
-                                               slot[replay])
-            source_logits[name] = logits
-        cache.visited(indices)
-        losses.update(self._weighted_aux_losses(stage_feats, source_logits))
         return losses
 
     def predict(self,
@@ -360,11 +230,13 @@ class SSKT(BaseDistiller):
         weighted auxiliary loss as ``aux_loss``, which the :class:`ValLoss`
         metric adds (the original 3D code's validation loss).
         """
-        inputs = self._memory_format(inputs)
         predictions = super().predict(inputs, data_samples)
         if self.aux_in_val_loss:
-            stage_feats, _ = target_stage_features(self.target, inputs)
-            aux = float(sum(self._aux_losses(stage_feats, inputs).values()))
+            stages = self.target_interface.stage_features(inputs).stages
+            aux = float(
+                sum(
+                    self.weighted_aux_losses(
+                        stages, self.source_logits(inputs)).values()))
             for prediction in predictions:
                 prediction.set_field(aux, 'aux_loss', field_type='metainfo')
         return predictions

@@ -61,9 +61,9 @@ def build(**kwargs):
 def wrappers(model, lr=0.1, momentum=0.0):
     cfg = dict(
         constructor='SeparateOptimWrapperConstructor',
-        peers=dict(
-            each_child=True,
-            optimizer=dict(type='SGD', lr=lr, momentum=momentum)))
+        optimizer=dict(type='SGD', lr=lr, momentum=momentum),
+        target=dict(),
+        peers=dict(each_child=True))
     with DefaultScope.overwrite_default_scope('sskt'):
         return build_optim_wrapper(model, cfg)
 
@@ -104,21 +104,25 @@ def test_peers_are_separate_modules_with_one_preprocessor():
         peer=peer_cfg(preprocessor=False),
         num_peers=3,
         data_preprocessor=PREPROCESSOR)
-    assert len(model.peers) == 3
-    assert model.data_preprocessor is model.peers[0].data_preprocessor
+    assert len(model.all_peers) == 3 and model.all_peers[0] is model.target
+    assert list(model.all_peers[1:]) == list(model.peers)
+    assert model.data_preprocessor is model.target.data_preprocessor
     assert all(
         torch.allclose(p.data_preprocessor.mean.flatten(), torch.tensor(MEAN))
-        for p in model.peers)
-    weights = [p.backbone.conv1.weight for p in model.peers]
+        for p in model.all_peers)
+    weights = [p.backbone.conv1.weight for p in model.all_peers]
     assert not torch.equal(weights[0], weights[1])
-    prefixes = {key.split('.', 2)[1] for key in model.state_dict()}
-    assert prefixes == {'0', '1', '2'}
+    prefixes = {
+        key.split('.backbone.')[0]
+        for key in model.state_dict() if '.backbone.' in key
+    }
+    assert prefixes == {'target', 'peers.0', 'peers.1'}
     assert isinstance(model.kl_loss, KDLoss)
 
 
 def test_explicit_peer_list_and_config_errors():
     model = build(peer=None, peers=[peer_cfg(8), peer_cfg(14)])
-    assert len(model.peers[1].backbone.layer1) == 2
+    assert len(model.all_peers[1].backbone.layer1) == 2
     for kwargs, match in [
         (dict(peers=[peer_cfg()]), 'either'),
         (dict(num_peers=1), 'at least 2'),
@@ -138,7 +142,7 @@ def test_losses_match_a_hand_computation():
     assert set(losses) == {
         'loss_ce_peer0', 'loss_kl_peer0', 'loss_ce_peer1', 'loss_kl_peer1'
     }
-    logits = [p(data['inputs'], mode='tensor') for p in model.peers]
+    logits = [p(data['inputs'], mode='tensor') for p in model.all_peers]
     labels = torch.arange(4)
     for i, (ce, kl) in enumerate(hand_losses(logits, labels, 2.0, 0.5)):
         assert torch.allclose(losses[f'loss_ce_peer{i}'], ce)
@@ -164,13 +168,9 @@ def test_fixed_logits_written_out():
         assert value.item() == pytest.approx(expected[key], abs=1e-6), key
 
 
-def test_a_peer_loss_never_reaches_another_peer():
-    model = build()
-    data = model.data_preprocessor(raw_batch(), True)
-    losses = model(**data, mode='loss')
-    (losses['loss_ce_peer0'] + losses['loss_kl_peer0']).backward()
-    assert all(p.grad is not None for p in model.peers[0].parameters())
-    assert all(p.grad is None for p in model.peers[1].parameters())
+# test_a_peer_loss_never_reaches_another_peer (grad None / not None) went:
+# test_dml_mechanism's test_kl_term_gradient_reaches_its_own_peer_only and
+# test_task_loss_reaches_its_own_peer_only check the same by value.
 
 
 def test_sync_step_treats_the_other_peer_as_constant():
@@ -183,12 +183,12 @@ def test_sync_step_treats_the_other_peer_as_constant():
         'loss_kl_peer1'
     }
     data = reference.data_preprocessor(raw_batch(), True)
-    constant = reference.peers[0](data['inputs'], mode='tensor').detach()
-    own = reference.peers[1](data['inputs'], mode='tensor')
+    constant = reference.all_peers[0](data['inputs'], mode='tensor').detach()
+    own = reference.all_peers[1](data['inputs'], mode='tensor')
     ce, kl = hand_losses([constant, own], torch.arange(4))[1]
     (ce + kl).backward()
-    for (name, before), after in zip(reference.peers[1].named_parameters(),
-                                     model.peers[1].parameters()):
+    for (name, before), after in zip(reference.all_peers[1].named_parameters(),
+                                     model.all_peers[1].parameters()):
         assert torch.allclose(after, before - lr * before.grad), name
     assert torch.allclose(log_vars['loss_kl_peer1'], kl)
 
@@ -204,13 +204,13 @@ def test_sequential_peer_learns_from_the_updated_peer():
     # peer 0 updates first, from the same predictions in both modes
     for key in ('loss_ce_peer0', 'loss_kl_peer0', 'loss_ce_peer1'):
         assert torch.allclose(log_vars[key], sync_vars[key])
-    for a, b in zip(model.peers[0].state_dict().values(),
-                    sync.peers[0].state_dict().values()):
+    for a, b in zip(model.all_peers[0].state_dict().values(),
+                    sync.all_peers[0].state_dict().values()):
         assert torch.allclose(a.float(), b.float())  # BN statistics too
     # by hand: update peer 0, then peer 1's KL target is its new prediction
     data = reference.data_preprocessor(raw_batch(), True)
-    peer0, peer1 = reference.peers
-    logits = [p(data['inputs'], mode='tensor') for p in reference.peers]
+    peer0, peer1 = reference.all_peers
+    logits = [p(data['inputs'], mode='tensor') for p in reference.all_peers]
     ce, kl = hand_losses(logits, torch.arange(4))[0]
     (ce + kl).backward()
     with torch.no_grad():
@@ -227,21 +227,34 @@ def test_sequential_peer_learns_from_the_updated_peer():
 def test_three_peers_train_repeatedly(update):
     model = build(num_peers=3, update=update)
     optim = wrappers(model, momentum=0.9)
-    for step in range(3):
-        log_vars = model.train_step(raw_batch(seed=step), optim)
-    assert {f'loss_kl_peer{i}' for i in range(3)} <= set(log_vars)
-    assert all(torch.isfinite(v) for v in log_vars.values())
+    for step in range(2):
+        model.train_step(raw_batch(seed=step), optim)
+    before = copy.deepcopy(model)
+    log_vars = model.train_step(raw_batch(seed=2), optim)
+    # the third step's losses, by hand from the peers as they were before it
+    data = before.data_preprocessor(raw_batch(seed=2), True)
+    with torch.no_grad():
+        logits = [p(data['inputs'], mode='tensor') for p in before.all_peers]
+    hand = hand_losses(logits, torch.arange(4))
+    # a sequential peer > 0 learns from the peers already updated: only
+    # peer 0's KL and every CE are those of the peers before the step
+    kl_by_hand = range(3) if update == 'sync' else [0]
+    for i, (ce, kl) in enumerate(hand):
+        torch.testing.assert_close(log_vars[f'loss_ce_peer{i}'], ce)
+        if i in kl_by_hand:
+            torch.testing.assert_close(log_vars[f'loss_kl_peer{i}'], kl)
     expected = sum(v for k, v in log_vars.items() if k != 'loss')
-    assert torch.allclose(log_vars['loss'], expected)
+    torch.testing.assert_close(log_vars['loss'], expected)
 
 
 def test_each_peer_has_its_own_optimizer():
     model = build()
     optim = wrappers(model)
-    for i, peer in enumerate(model.peers):
+    assert model.wrapper_names == ['target', 'peers.0']
+    for name, peer in zip(model.wrapper_names, model.all_peers):
         held = {
             id(p)
-            for group in optim[f'peers.{i}'].optimizer.param_groups
+            for group in optim[name].optimizer.param_groups
             for p in group['params']
         }
         assert held == {id(p) for p in peer.parameters()}
@@ -249,7 +262,7 @@ def test_each_peer_has_its_own_optimizer():
                                  dict(optimizer=dict(type='SGD', lr=0.1)))
     with pytest.raises(ConfigError, match='SeparateOptimWrapperConstructor'):
         model.train_step(raw_batch(), single)
-    with pytest.raises(ConfigError, match=r"'peers.1'"):
+    with pytest.raises(ConfigError, match=r"\['target', 'peers.0'\]"):
         model.train_step(raw_batch(), OptimWrapperDict(**{'peers.0': single}))
 
 
@@ -258,7 +271,7 @@ def test_prediction_carries_every_peer():
     model.eval()
     data = model.data_preprocessor(raw_batch(), False)
     predicted = model(**copy.deepcopy(data), mode='predict')
-    for i, peer in enumerate(model.peers):
+    for i, peer in enumerate(model.all_peers):
         direct = peer.predict(data['inputs'])
         for sample, reference in zip(predicted, direct):
             assert torch.equal(
@@ -268,7 +281,8 @@ def test_prediction_carries_every_peer():
     assert all(
         torch.equal(s.pred_score, s.peer0_pred_score) for s in predicted)
     assert torch.equal(
-        model(data['inputs']), model.peers[0](data['inputs'], mode='tensor'))
+        model(data['inputs']),
+        model.all_peers[0](data['inputs'], mode='tensor'))
     with DefaultScope.overwrite_default_scope('sskt'):
         evaluator = Evaluator([
             dict(type='mmpretrain.Accuracy'),
@@ -282,12 +296,28 @@ def test_prediction_carries_every_peer():
 
 def test_multi_label_peers_use_binary_kd():
     model = build(peer=peer_cfg(head=multi_label_head()), T=2.0)
-    assert isinstance(model.kl_loss, BinaryKDLoss) and model.kl_loss.T == 2
-    log_vars = model.train_step(raw_batch(multi_label=True), wrappers(model))
-    assert all(torch.isfinite(v) for v in log_vars.values())
+    assert isinstance(model.kl_loss, BinaryKDLoss)
+    data = model.data_preprocessor(raw_batch(multi_label=True), True)
+    losses = model(**data, mode='loss')
+    logits = [p(data['inputs'], mode='tensor') for p in model.all_peers]
+    targets = torch.zeros(4, 10)
+    for i in range(4):
+        targets[i, [i % 10, (i + 3) % 10]] = 1
+    for i, (own, other) in enumerate([logits, logits[::-1]]):
+        # mean BCE over all N x C entries; T^2 Bernoulli KL at T = 2
+        prob = torch.sigmoid(own)
+        bce = -(targets * prob.log() + (1 - targets) * (1 - prob).log())
+        p, s = torch.sigmoid(other / 2), torch.sigmoid(own / 2)
+        kl = p * torch.log(p / s) + (1 - p) * torch.log((1 - p) / (1 - s))
+        torch.testing.assert_close(losses[f'loss_ce_peer{i}'], bce.mean())
+        torch.testing.assert_close(losses[f'loss_kl_peer{i}'],
+                                   4 * kl.sum(1).mean())
     model.eval()
     predicted = model.val_step(raw_batch(multi_label=True))
-    assert predicted[0].peer1_pred_score.shape == (10, )
+    data = model.data_preprocessor(raw_batch(multi_label=True), False)
+    scores = torch.sigmoid(model.all_peers[1](data['inputs'], mode='tensor'))
+    torch.testing.assert_close(
+        torch.stack([s.peer1_pred_score for s in predicted]), scores)
     custom = build(kl_loss=dict(type='KDLoss', reduction='mean'), T=3.0)
     assert custom.kl_loss.reduction == 'mean' and custom.kl_loss.T == 3
 
@@ -325,3 +355,32 @@ def test_peers_learn_a_separable_task(update):
             for s in predicted
         ]
         assert sum(correct) >= 30, (i, sum(correct))  # chance: 5 of 50
+
+
+def _former_layout(state_dict):
+    """The keys DML wrote before peer 0 became ``target``: ``peers.<i>.``."""
+    former = {}
+    for key, value in state_dict.items():
+        if key.startswith('target.'):
+            key = 'peers.0.' + key[len('target.'):]
+        elif key.startswith('peers.'):
+            index, rest = key[len('peers.'):].split('.', 1)
+            key = f'peers.{int(index) + 1}.{rest}'
+        former[key] = value
+    return former
+
+
+def test_a_checkpoint_of_the_former_layout_loads_into_the_right_peers():
+    torch.manual_seed(1)
+    written = build(num_peers=3)
+    former = _former_layout(written.state_dict())
+    assert 'peers.2.head.fc.bias' in former
+    assert not any(k.startswith('target.') for k in former)
+    model = build(num_peers=3)
+    model.load_state_dict(copy.deepcopy(former), strict=True)
+    for i, peer in enumerate(model.all_peers):
+        for name, value in peer.state_dict().items():
+            assert torch.equal(value, former[f'peers.{i}.{name}']), (i, name)
+    # peer 1 and peer 2 are really different weights, so a swap would show
+    assert not torch.equal(former['peers.1.head.fc.weight'],
+                           former['peers.2.head.fc.weight'])

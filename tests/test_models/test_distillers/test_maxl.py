@@ -17,8 +17,18 @@ from sskt.models.distillers.maxl import _MultiTaskNet
 from sskt.models.losses.focal_loss import soft_focal_loss
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from . import reference_ops as ref
 
 MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models run faster on one thread, above all on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def classifier_cfg(num_classes, **kwargs):
@@ -123,22 +133,50 @@ def test_psi_must_fit_target_and_generator_classes():
 
 
 # ------------------------------------------------------------ modes
+def hand_multi_task(model, inputs, labels):
+    """Primary and aux focal losses and the label entropy, written out.
+
+    psi = (2, 3): label 0 owns the auxiliary classes 0-1, label 1 owns 2-4;
+    the generated labels are the generator's softmax over the owned ones.
+    """
+    with torch.no_grad():
+        feats = model.target.neck(model.target.backbone(inputs))[-1]
+        primary = ref.linear(feats, model.target.head.fc)
+        aux = ref.linear(feats, model.aux_head.fc)
+        scores = model.generator(inputs, mode='tensor')
+    owned = torch.tensor([[1, 1, 0, 0, 0], [0, 0, 1, 1, 1]]).bool()[labels]
+    scores = scores.masked_fill(~owned, float('-inf'))
+    generated = torch.softmax(scores, dim=1)
+
+    def focal(logits, weights):
+        p = torch.softmax(logits, dim=1)
+        return -(weights * (1 - p)**2 * torch.log(p)).sum(1).mean()
+
+    onehot = torch.eye(2)[labels]
+    mean_label = generated.mean(0)
+    return dict(
+        loss_primary=focal(primary, onehot),
+        loss_aux=focal(aux, generated),
+        entropy=-(mean_label * mean_label.log()).sum())
+
+
 def test_forward_modes_use_the_primary_head():
     model = build()
-    assert model.aux_head.fc.in_features == 64
-    assert model.aux_head.fc.out_features == 5
-    inputs, _ = batch(model)
-    assert model(inputs).shape == (6, 2)
+    inputs, labels = batch(model)
+    assert torch.equal(model(inputs), model.target(inputs, mode='tensor'))
     samples = model.data_preprocessor(raw_batch(), True)['data_samples']
     losses = model(inputs, samples, mode='loss')
     assert set(losses) == {'loss_primary', 'loss_aux'}
+    hand = hand_multi_task(model, inputs, labels)
+    for key in losses:
+        torch.testing.assert_close(losses[key], hand[key], msg=key)
     model.eval()
     samples = model.data_preprocessor(raw_batch(), False)['data_samples']
     predicted = model(inputs, copy.deepcopy(samples), mode='predict')
-    direct = model.target.predict(inputs, copy.deepcopy(samples))
-    assert torch.equal(
+    logits = model.target(inputs, mode='tensor')
+    torch.testing.assert_close(
         torch.stack([p.pred_score for p in predicted]),
-        torch.stack([p.pred_score for p in direct]))
+        torch.softmax(logits, dim=1))
 
 
 def test_train_step_needs_target_and_generator_wrappers():
@@ -146,12 +184,17 @@ def test_train_step_needs_target_and_generator_wrappers():
     single = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
     with pytest.raises(ConfigError, match='SeparateOptimWrapperConstructor'):
         model.train_step(raw_batch(), single)
+    hand = hand_multi_task(copy.deepcopy(model), *batch(model))
     log_vars = model.train_step(raw_batch(), optim_wrappers(model))
     assert set(log_vars) == {
         'loss', 'loss_primary', 'loss_aux', 'loss_generator', 'entropy'
     }
-    assert all(torch.isfinite(v) for v in log_vars.values())
-    assert 0 < log_vars['entropy'] <= math.log(5) + 1e-6
+    for key in ('loss_primary', 'loss_aux'):
+        torch.testing.assert_close(log_vars[key], hand[key], msg=key)
+    torch.testing.assert_close(log_vars['loss'],
+                               hand['loss_primary'] + hand['loss_aux'])
+    # the generator's labels of this step come from its weights before it
+    torch.testing.assert_close(log_vars['entropy'], hand['entropy'])
 
 
 # ------------------------------------------------------------ the updates
@@ -160,30 +203,28 @@ def test_each_net_changes_only_in_its_own_update():
     model.train()
     optim = optim_wrappers(model)
     inputs, labels = batch(model)
-    generator_before = clone_state(model.generator)
-    target_before = clone_state(model.target)
-
-    model.update_multi_task(inputs, labels, optim)
-    for name, param in model.generator.named_parameters():
-        assert param.grad is None, name
-        assert torch.equal(param, generator_before[name]), name
-    changed = {
-        k
-        for k, v in model.target.state_dict().items()
-        if not torch.equal(v, target_before[k])
+    keys = set(model.state_dict())
+    generator_params = {
+        f'generator.{n}'
+        for n, _ in model.generator.named_parameters()
     }
-    assert 'head.fc.weight' in changed and 'backbone.conv1.weight' in changed
-    assert 'backbone.bn1.running_mean' in changed
+    generator_keys = {k for k in keys if k.startswith('generator.')}
 
-    snapshot = clone_state(model)
-    model.update_generator(inputs, labels, optim)
-    after = model.state_dict()
-    for key, value in snapshot.items():
-        if not key.startswith('generator.'):  # its own update touches these
-            assert torch.equal(after[key], value), key
-    assert any(not torch.equal(p, generator_before[n])
-               for n, p in model.generator.named_parameters())
+    def changed_by(update):
+        before = clone_state(model)
+        update(inputs, labels, optim)
+        after = model.state_dict()
+        return {k for k in keys if not torch.equal(after[k], before[k])}
+
+    # (1) every target and aux-head weight and BN statistic moves; of the
+    # generator only its BN statistics (it labelled the batch in train mode)
+    assert changed_by(model.update_multi_task) == keys - generator_params
+    assert all(p.grad is None for p in model.generator.parameters())
+    # (2) every generator entry moves (weight decay: even zero-grad ones);
+    # target and aux head stay bit-identical, BN statistics included
+    assert changed_by(model.update_generator) == generator_keys
     assert all(p.grad is None for p in model.target.parameters())
+    assert all(p.grad is None for p in model.aux_head.parameters())
 
 
 @pytest.mark.parametrize('entropy_weight', [0.0, 0.2])
@@ -200,7 +241,7 @@ def test_finite_difference_matches_the_exact_meta_gradient(entropy_weight):
     first_order = torch.autograd.grad(objective, phi)
 
     # exact: d/dphi L_primary(theta - lr * grad_theta L_train(theta, phi))
-    net = _MultiTaskNet(model.target, model.aux_head)
+    net = _MultiTaskNet(model.target_interface, model.aux_head)
     names, theta = zip(*net.named_parameters())
 
     def run(params):

@@ -1,5 +1,6 @@
-"""The opt-in soft-label cache: top-k reconstruction, replayed crops, and
-sources that stop running once every slot is filled."""
+"""The opt-in soft-label cache (SoftLabelCache, SSKTWithSoftLabelCache):
+top-k reconstruction, replayed crops, and sources that stop running once
+every slot is filled."""
 import copy
 
 import pytest
@@ -7,6 +8,7 @@ import torch
 from mmengine.optim import build_optim_wrapper
 from mmpretrain.structures import DataSample
 
+from sskt.models.distillers import SSKT
 from sskt.models.distillers.soft_label_cache import SoftLabelCache
 from sskt.utils.errors import ConfigError
 from tests.test_models.test_distillers.test_sskt import MEAN, STD, build
@@ -42,6 +44,7 @@ def _cached_model(**cache):
     cfg.update(cache)
     # k = 10 keeps every class of both sources (7 and 5): exact soft labels
     return build(
+        type='SSKTWithSoftLabelCache',
         target=dict(
             _scope_='mmpretrain',
             type='ImageClassifier',
@@ -107,9 +110,24 @@ def test_configuration_errors():
     with pytest.raises(ConfigError, match='num_samples'):
         _cached_model(num_samples=None, size=3).soft_label_cache_cfg
     with pytest.raises(ConfigError, match='BatchAugmentClsDataPreprocessor'):
-        build(soft_label_cache=dict(num_samples=8))
+        build(
+            type='SSKTWithSoftLabelCache',
+            soft_label_cache=dict(num_samples=8))
     model = _cached_model(num_samples=2)
     wrapper = build_optim_wrapper(model,
                                   dict(optimizer=dict(type='SGD', lr=0.0)))
     with pytest.raises(ConfigError, match='beyond'):
         model.train_step(_batch([0, 5]), wrapper)
+
+
+def test_a_first_visit_gives_the_losses_of_sskt_on_the_same_crops():
+    model = _cached_model()
+    wrapper = build_optim_wrapper(model,
+                                  dict(optimizer=dict(type='SGD', lr=0.0)))
+    got = model.train_step(_batch([0, 1, 2, 3]), wrapper)
+    crops = model.data_preprocessor.last_augmentation
+    data = model.data_preprocessor(_batch([0, 1, 2, 3]), True, crops)
+    expected = SSKT.loss(model, data['inputs'], data['data_samples'])
+    assert set(got) == set(expected) | {'loss'}
+    for key, value in expected.items():
+        torch.testing.assert_close(got[key], value)
