@@ -26,6 +26,8 @@ import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import \
+    load_from_local as mmengine_load_from_local
 
 from sskt.utils.errors import (ConfigError, MalformedFileError,
                                MissingFileError, RefusedCheckpointError)
@@ -169,7 +171,11 @@ def read_checkpoint(path: str,
 
     Every sskt entry point (``--resume``, ``load_from``, ``tools/test.py``,
     sources, KD teachers, ``init_cfg`` and the tools) reads files through
-    this function, so a bad file gets the same message everywhere.
+    this function, so a bad file gets the same message everywhere. It is
+    mmengine's ``CheckpointLoader`` for local files (the ``''`` scheme,
+    :func:`register_checkpoint_loaders`), called directly so that the
+    message names the file as the caller does; a path that mmengine would
+    download is refused first (:func:`is_remote`).
 
     Args:
         path (str): The file.
@@ -188,12 +194,15 @@ def read_checkpoint(path: str,
         the allow-list of :func:`safe_globals`.
 
     Raises:
+        ConfigError: ``path`` is a URL or model-zoo name.
         MissingFileError: ``path`` is not a file.
         RefusedCheckpointError: The file asks for a global outside the
             allow-list (it may be a crafted file that runs code).
         MalformedFileError: The file is damaged (truncated, empty) or is not
             a torch checkpoint.
     """
+    if is_remote(path):
+        raise download_refusal(path, what)
     hint = f' {hint.rstrip(".")}.' if hint else ''
     if not osp.isfile(path):
         problem = 'is not a file' if osp.exists(path) else 'does not exist'
@@ -244,22 +253,52 @@ REMOTE_SCHEMES = ('http://', 'https://', 'torchvision://', 'modelzoo://',
                   r'(\S+\:)?s3://', r'(\S+\:)?petrel://')
 
 
-def refuse_download(filename: str, *args, **kwargs) -> Any:
-    """mmengine's loader for remote files, replaced: sskt never downloads.
+def download_refusal(filename: str, what: str = 'Checkpoint') -> ConfigError:
+    """The one paragraph that refuses a URL or a model-zoo name.
 
     Args:
         filename (str): The URL or model-zoo name, e.g.
             ``'https://download.openmmlab.com/x.pth'``.
+        what (str): How the message names it. Defaults to ``'Checkpoint'``.
+
+    Returns:
+        ConfigError: The error to raise, naming ``filename``.
+    """
+    kind = 'a URL' if filename.startswith(('http://', 'https://')) else \
+        'a remote file'
+    return ConfigError(
+        f'{what} {filename} is {kind}; sskt never downloads. Download '
+        'the file yourself and give its local path (docs/dataset_prepare.md, '
+        '"Weights").')
+
+
+def refuse_download(filename: str, *args, **kwargs) -> Any:
+    """mmengine's loader for remote files, replaced: sskt never downloads.
+
+    Args:
+        filename (str): The URL or model-zoo name.
 
     Raises:
         ConfigError: Always, naming ``filename``.
     """
-    kind = 'a URL' if filename.startswith(('http://', 'https://')) else \
-        'a remote file'
-    raise ConfigError(
-        f'Checkpoint {filename} is {kind}; sskt never downloads. Download '
-        'the file yourself and give its local path (docs/dataset_prepare.md, '
-        '"Weights").')
+    raise download_refusal(filename)
+
+
+def is_remote(path: str) -> bool:
+    """Whether mmengine's ``CheckpointLoader`` would fetch ``path``.
+
+    mmengine picks a loader by the path's scheme (``https://``,
+    ``torchvision://``, ``open-mmlab://``, ``s3://``, ... and whatever a
+    package registers); only the ``''`` scheme reads a local file.
+
+    Args:
+        path (str): A checkpoint path or URL.
+
+    Returns:
+        bool: True unless mmengine would read ``path`` as a local file.
+    """
+    loader = CheckpointLoader._get_checkpoint_loader(path)
+    return loader not in (load_from_local, mmengine_load_from_local)
 
 
 def register_checkpoint_loaders() -> None:

@@ -1,13 +1,52 @@
-"""Initialise an mmpretrain ResNet from a torchvision ResNet checkpoint."""
-from typing import Dict, Optional
+"""Initialise a backbone strictly from a published checkpoint.
+
+mmengine's ``Pretrained`` init loads with ``strict=False``: a checkpoint of
+another network only logs a warning and leaves the weights random. The
+initialisers here read the file with mmengine's local loader made safe
+(:func:`~sskt.models.sources.checkpoint_formats.read_checkpoint_file`),
+revise its keys and load it strictly, or stop with a key-by-key report.
+"""
+from typing import Callable, Dict, Optional
 
 import torch
 from mmengine.logging import print_log
+from mmengine.model.weight_init import update_init_info
 
 from sskt.registry import WEIGHT_INITIALIZERS
-from sskt.utils.errors import ConfigError, MalformedFileError
-from .sources.checkpoint_formats import (describe_mismatch,
+from sskt.utils.errors import ConfigError
+from .sources.checkpoint_formats import (load_state_strictly,
                                          read_source_state_dict)
+
+
+class StrictPretrained:
+    """Base of sskt's ``init_cfg`` loaders: the file and how it is logged.
+
+    Args:
+        checkpoint (str): A local checkpoint file.
+    """
+
+    def __init__(self, checkpoint: str) -> None:
+        self.checkpoint = checkpoint
+
+    def load(self, module: torch.nn.Module, state: Dict[str, torch.Tensor],
+             explain: Callable[[str], str], loaded: str) -> None:
+        """Load ``state`` into ``module`` strictly and log it.
+
+        Args:
+            module (nn.Module): The backbone.
+            state (dict[str, Tensor]): Its state dict, read from the file.
+            explain (Callable[[str], str]): Turns the key-by-key report of a
+                file that does not fit into the error message.
+            loaded (str): The log line, e.g. ``'Loaded ... weights'``.
+        """
+        load_state_strictly(module, state, explain)
+        if hasattr(module, '_params_init_info'):
+            update_init_info(module, init_info=self._get_init_info())
+        print_log(f'{loaded} from {self.checkpoint}', logger='current')
+
+    def _get_init_info(self) -> str:
+        """Shown in mmengine's parameter-initialisation log."""
+        return f'{type(self).__name__}: load from {self.checkpoint}'
 
 
 def torchvision_to_mmpretrain_resnet(
@@ -28,7 +67,7 @@ def torchvision_to_mmpretrain_resnet(
 
 
 @WEIGHT_INITIALIZERS.register_module()
-class TorchvisionResNetPretrained:
+class TorchvisionResNetPretrained(StrictPretrained):
     """``init_cfg`` that loads torchvision ResNet weights into a backbone.
 
     For fine-tuning an mmpretrain ``ResNet`` target from torchvision's
@@ -54,7 +93,7 @@ class TorchvisionResNetPretrained:
     """
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None) -> None:
-        self.checkpoint = checkpoint
+        super().__init__(checkpoint)
         self.prefix = prefix
 
     def __call__(self, module: torch.nn.Module) -> None:
@@ -66,16 +105,8 @@ class TorchvisionResNetPretrained:
                 'norm layer of every block after loading the weights.')
         state = torchvision_to_mmpretrain_resnet(
             read_source_state_dict(self.checkpoint, self.prefix))
-        problem = describe_mismatch(module.state_dict(), state)
-        if problem:
-            raise MalformedFileError(
-                f'{self.checkpoint} does not fit {type(module).__name__}: '
-                f'{problem}. Is it a torchvision ResNet of the same depth?')
-        module.load_state_dict(state, strict=False)
-        print_log(
-            f'Loaded torchvision ResNet weights from {self.checkpoint}',
-            logger='current')
-
-    def _get_init_info(self) -> str:
-        """Shown in mmengine's parameter-initialisation log."""
-        return f'{type(self).__name__}: load from {self.checkpoint}'
+        self.load(
+            module, state, lambda problems:
+            (f'{self.checkpoint} does not fit {type(module).__name__}: '
+             f'{problems}. Is it a torchvision ResNet of the same depth?'),
+            'Loaded torchvision ResNet weights')

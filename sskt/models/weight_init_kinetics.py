@@ -4,22 +4,21 @@ The weights of Hara et al. (CVPR 2018; 3D-ResNets-PyTorch), e.g.
 ``resnet-18-kinetics.pth``, are ``{'epoch', 'arch': 'resnet-18',
 'state_dict': {'module.conv1.weight', ..., 'module.fc.weight'}, 'optimizer'}``
 written before PyTorch 0.4 (no ``num_batches_tracked``). SSKT fine-tunes
-from them (``3D_SSKT/model.py``, ``sskt-method.md`` §3.4): it checks ``arch``,
-strips ``module.`` and replaces the 400-class fc by the target's own.
+from them (``3D_SSKT/model.py``; ``docs/method.md``, "Video targets"): it
+checks ``arch``, strips ``module.`` and replaces the 400-class fc by the
+target's own.
 """
 import re
 from typing import Dict, Optional, Tuple
 
 import torch
-from mmengine.logging import print_log
-from mmengine.model.weight_init import update_init_info
 
-from sskt.engine.safe_loading import read_checkpoint
 from sskt.registry import WEIGHT_INITIALIZERS
 from sskt.utils.errors import ConfigError, MalformedFileError
 from .backbones.resnet3d_hara import HaraResNet3d
-from .sources.checkpoint_formats import (_require_file, extract_state_dict,
-                                         load_state_strictly)
+from .sources.checkpoint_formats import (extract_state_dict,
+                                         read_checkpoint_file)
+from .weight_init import StrictPretrained
 
 _HARA_ARCH = re.compile(r'^resnet-(\d+)$')
 
@@ -34,11 +33,9 @@ def read_hara_checkpoint(path: str) -> Tuple[str, Dict[str, torch.Tensor]]:
         tuple[str, dict[str, Tensor]]: Its ``arch`` (e.g. ``'resnet-18'``)
         and its state dict without ``module.`` and without ``fc.*``.
     """
-    _require_file(path, 'Kinetics checkpoint')
-    obj = read_checkpoint(
-        path,
-        what='Kinetics checkpoint',
-        hint='Use the files of 3D-ResNets-PyTorch as published (e.g. '
+    obj = read_checkpoint_file(
+        path, 'Kinetics checkpoint',
+        'Use the files of 3D-ResNets-PyTorch as published (e.g. '
         'resnet-18-kinetics.pth)')
     if not isinstance(obj, dict) or not isinstance(obj.get('arch'), str):
         raise MalformedFileError(
@@ -53,7 +50,7 @@ def read_hara_checkpoint(path: str) -> Tuple[str, Dict[str, torch.Tensor]]:
 
 
 @WEIGHT_INITIALIZERS.register_module()
-class HaraKineticsPretrained:
+class HaraKineticsPretrained(StrictPretrained):
     """``init_cfg`` of :class:`HaraResNet3d` that loads Kinetics weights.
 
     ::
@@ -76,7 +73,7 @@ class HaraKineticsPretrained:
     """
 
     def __init__(self, checkpoint: str, arch: Optional[str] = None) -> None:
-        self.checkpoint = checkpoint
+        super().__init__(checkpoint)
         self.arch = arch
 
     def __call__(self, module: torch.nn.Module) -> None:
@@ -106,17 +103,9 @@ class HaraKineticsPretrained:
                 f"'{file_shortcut}' (it has {'' if has_downsample else 'no '}"
                 f'downsample weights) but the backbone is {net}: set '
                 f"shortcut='{file_shortcut}' in the backbone.")
-        load_state_strictly(
+        self.load(
             module, state, lambda problems:
             (f'{self.checkpoint} ({arch}) does not fit {net}: {problems}. '
              'Keep in_channels=3, conv1_t_size=7, widen_factor=1.0 as the '
-             'Kinetics weights were trained.'))
-        if hasattr(module, '_params_init_info'):
-            update_init_info(module, init_info=self._get_init_info())
-        print_log(
-            f'Loaded {arch} Kinetics weights from {self.checkpoint}',
-            logger='current')
-
-    def _get_init_info(self) -> str:
-        """Shown in mmengine's parameter-initialisation log."""
-        return f'{type(self).__name__}: load from {self.checkpoint}'
+             'Kinetics weights were trained.'),
+            f'Loaded {arch} Kinetics weights')

@@ -1,4 +1,5 @@
 import pickle
+import socket
 
 import numpy as np
 import pytest
@@ -6,8 +7,8 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from sskt.engine.safe_loading import (history_buffer_getattr, read_checkpoint,
-                                      register_safe_globals)
+from sskt.engine.safe_loading import (history_buffer_getattr, is_remote,
+                                      read_checkpoint, register_safe_globals)
 from sskt.utils.errors import (ConfigError, MalformedFileError,
                                RefusedCheckpointError)
 
@@ -113,3 +114,39 @@ def test_a_file_that_is_no_pickle_is_damaged_not_refused(
 def test_remote_checkpoints_are_refused_before_any_download(name):
     with pytest.raises(ConfigError, match='sskt never downloads'):
         CheckpointLoader.load_checkpoint(name)
+
+
+REMOTE_NAMES = [
+    'http://example.com/x.pth', 'https://download.openmmlab.com/x.pth',
+    'torchvision://resnet50', 'open-mmlab://resnet50_caffe',
+    'openmmlab://resnet50', 'mmcls://resnet50', 'modelzoo://resnet50',
+    'pavi://model/x.pth', 's3://bucket/x.pth', 'open-mmlab:s3://bucket/x.pth',
+    'petrel://bucket/x.pth'
+]
+
+
+@pytest.mark.parametrize('name', REMOTE_NAMES)
+def test_read_checkpoint_refuses_what_mmengine_would_download(
+        name, monkeypatch):
+
+    def no_network(*args, **kwargs):
+        raise AssertionError('sskt tried to open a connection')
+
+    monkeypatch.setattr(socket.socket, 'connect', no_network)
+    assert is_remote(name)
+    with pytest.raises(ConfigError) as info:
+        read_checkpoint(name, what='Source checkpoint')
+    kind = 'a URL' if name.startswith('http') else 'a remote file'
+    assert str(info.value) == (
+        f'Source checkpoint {name} is {kind}; sskt never downloads. Download '
+        'the file yourself and give its local path (docs/dataset_prepare.md, '
+        '"Weights").')
+
+
+def test_local_paths_are_read_not_refused(tmp_path):
+    path = tmp_path / 'dir:with:colons' / 'w.pth'
+    path.parent.mkdir()
+    torch.save({'w': torch.arange(3.)}, path)
+    for local in (str(path), 'checkpoints/resnet50.pth', '~/w.pth'):
+        assert not is_remote(local)
+    assert torch.equal(read_checkpoint(str(path))['w'], torch.arange(3.))

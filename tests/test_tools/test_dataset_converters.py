@@ -102,6 +102,9 @@ def test_resized_shape():
     assert resized_shape(360, 480, 240) == (240, 320)
     assert resized_shape(400, 300, 240) == (320, 240)
     assert resized_shape(24, 35, 12) == (12, 18)  # 17.5 rounds to even
+    # 340 * 240 / 256 = 318.75: the nearest width (build_rawframes.py
+    # floors it to 318).
+    assert resized_shape(256, 340, 240) == (240, 319)
     assert resized_shape(24, 32, None) == (24, 32)
 
 

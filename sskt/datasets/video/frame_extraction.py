@@ -1,12 +1,28 @@
 """Decode videos into JPEG frames with OpenCV (mmaction's rawframe layout).
 
-``mmaction.utils``' frame extraction does not run under numpy 2, so sskt has
-its own: every frame of ``<videos_root>/<class>/<video>.avi`` becomes
+Every frame of ``<videos_root>/<class>/<video>.avi`` becomes
 ``<out_root>/<class>/<video>/img_00001.jpg, …``, resized so that its short
 side is ``short_side`` pixels (aspect ratio kept). A video is first written
 to a hidden ``.<video>.part`` folder and renamed when complete, so an
 existing frame folder is always a finished one and a re-run skips it.
 ``tools/dataset_converters/extract_frames.py`` is the command line.
+
+Why not mmaction2 1.1.0's ``.mim/tools/data/build_rawframes.py --task rgb
+--use-opencv --new-short 240`` (``mmaction.utils.frame_extract`` uses
+``np.Inf``, gone in numpy 2, and names frames ``img_000001.jpg``)? Run on
+the same generated videos, it writes the same tree, names and bytes for
+videos whose short side is already 240 (all of UCF-101 and HMDB-51, which
+are 240 pixels high), but otherwise it differs:
+
+- an unreadable video is reported ``done``, recorded as a success in its
+  report file, and the run exits 0 with no frame folder for it;
+- the long side is floored, not rounded (340x256 -> 318x240; here 319x240,
+  as 318.75 is nearer), and shrinking is bilinear, not area (pixel values
+  up to 14 apart on a textured 400x300 video);
+- it reads only ``--level`` 1 or 2 folders and one extension, restarts only
+  from its report file, leaves the frames of an interrupted video behind,
+  and runs through a module-global ``args`` and a process pool, so it
+  cannot be called in-process.
 """
 import os
 import os.path as osp

@@ -1,46 +1,58 @@
-"""VGG with batch norm for CIFAR-sized (32x32) inputs."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+"""VGG with batch norm for CIFAR-sized (32x32) inputs: mmpretrain's ``VGG``.
+
+mmpretrain's ``VGG(depth, norm_cfg=dict(type='BN'))`` without its classifier
+is the network sskt needs, so :class:`CifarVGG` only fixes those arguments,
+keeps sskt's config interface and maps the state-dict keys of the
+checkpoints sskt wrote before it was built on mmpretrain.
+"""
+import re
+import warnings
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModule
-from torch.nn.modules.batchnorm import _BatchNorm
+from mmpretrain.models import VGG
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from .cifar_resnet import normalize_out_indices
 
-# Conv widths of each of the five stages; every stage ends in a 2x2 max-pool.
-VGG_STAGES: Dict[int, Tuple[Tuple[int, ...], ...]] = {
-    11: ((64, ), (128, ), (256, 256), (512, 512), (512, 512)),
-    13: ((64, 64), (128, 128), (256, 256), (512, 512), (512, 512)),
-    16:
-    ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512)),
-    19: ((64, 64), (128, 128), (256, 256, 256, 256), (512, 512, 512, 512),
-         (512, 512, 512, 512)),
-}
+#: A key of sskt's own VGG (before it was mmpretrain's): stage ``layerS``
+#: was ``Sequential(conv, bn, relu, conv, bn, relu, ..., maxpool)``.
+_OLD_KEY = re.compile(r'^(layer[1-5]\.\d+)\.(.+)$')
+
+#: torchvision's VGG init, which mmpretrain's default ``init_cfg`` equals:
+#: kaiming-normal (fan_out, relu) with bias 0 on convs, BN weight 1, bias 0.
+TORCHVISION_VGG_INIT = [
+    dict(type='Kaiming', layer=['Conv2d']),
+    dict(type='Constant', val=1., layer=['_BatchNorm'])
+]
 
 
 @MODELS.register_module()
-class CifarVGG(BaseModule):
+class CifarVGG(VGG):
     """VGG-11/13/16/19 with BN (Simonyan & Zisserman, 2015) for 32x32 inputs.
 
-    Each conv is 3x3, padding 1, with bias, followed by BN and ReLU; each of
-    the five stages ends in a 2x2 max-pool (stride 2), so a 32x32 input gives
-    stage outputs of 64x16x16, 128x8x8, 256x4x4, 512x2x2 and 512x1x1. There
-    are no fully connected layers: a neck (global pooling) and a linear head
-    follow.
-    Stages are named ``layer1`` .. ``layer5``.
+    mmpretrain's ``VGG`` with ``norm_cfg=dict(type='BN')`` and no fully
+    connected layers: each conv is 3x3, padding 1, with bias, followed by BN
+    and ReLU; each of the five stages ends in a 2x2 max-pool, so a 32x32
+    input gives stage outputs of 64x16x16, 128x8x8, 256x4x4, 512x2x2 and
+    512x1x1. A neck (global pooling) and a linear head follow.
+
+    The layers are ``features.N.conv`` / ``features.N.bn`` (mmpretrain's
+    names). State dicts in the earlier layout of sskt's own VGG
+    (``layerS.K.*``, e.g. ``target.backbone.layer1.0.weight`` in a
+    distiller's checkpoint) are renamed when loaded, so checkpoints written
+    before still load (:func:`rename_old_keys`).
 
     Args:
         depth (int): Network depth, from {11, 13, 16, 19}. Defaults to 16.
         out_indices (int | Sequence[int]): Stages (after their max-pool)
-            whose outputs are returned, from 0 to 4. Defaults to ``(4, )``.
+            whose outputs are returned, from 0 to 4 (negative indices count
+            from the end). Defaults to ``(4, )``.
         norm_eval (bool): Keep the BN layers in eval mode during training.
             Defaults to False.
         init_cfg (dict | list[dict], optional): Initialization config. If
-            None, torchvision's VGG init is used: kaiming-normal (fan_out,
-            relu) on every Conv2d with bias 0, BN weight 1 and bias 0.
+            None, torchvision's VGG init (:data:`TORCHVISION_VGG_INIT`).
             Defaults to None.
     """
     stage_channels: Tuple[int, ...] = (64, 128, 256, 512, 512)
@@ -50,80 +62,76 @@ class CifarVGG(BaseModule):
                  out_indices: Union[int, Sequence[int]] = (4, ),
                  norm_eval: bool = False,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if depth not in VGG_STAGES:
+        if depth not in VGG.arch_settings:
             raise ConfigError(f'CifarVGG depth must be one of '
-                              f'{sorted(VGG_STAGES)}, got {depth!r}')
+                              f'{sorted(VGG.arch_settings)}, got {depth!r}')
+        with warnings.catch_warnings():
+            # The conv bias before BN is VGG-BN's (torchvision's) and kept.
+            warnings.filterwarnings('ignore', 'Unnecessary conv bias')
+            super().__init__(
+                depth=depth,
+                out_indices=normalize_out_indices(out_indices,
+                                                  len(self.stage_channels)),
+                norm_cfg=dict(type='BN'),
+                norm_eval=norm_eval,
+                init_cfg=TORCHVISION_VGG_INIT
+                if init_cfg is None else init_cfg)
         self.depth = depth
-        self.out_indices = normalize_out_indices(out_indices,
-                                                 len(self.stage_channels))
-        self.norm_eval = norm_eval
-        self.stage_names: List[str] = []
-        in_channels = 3
-        for i, widths in enumerate(VGG_STAGES[depth]):
-            layers: List[nn.Module] = []
-            for width in widths:
-                layers += [
-                    nn.Conv2d(in_channels, width, 3, padding=1),
-                    nn.BatchNorm2d(width),
-                    nn.ReLU(inplace=True)
-                ]
-                in_channels = width
-            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
-            self.add_module(f'layer{i + 1}', nn.Sequential(*layers))
-            self.stage_names.append(f'layer{i + 1}')
+        self.register_load_state_dict_pre_hook(rename_old_keys)
 
     @property
     def out_channels(self) -> Tuple[int, ...]:
         """Channels of the returned feature maps, in ``out_indices`` order."""
         return tuple(self.stage_channels[i] for i in self.out_indices)
 
-    def init_weights(self) -> None:
-        """Initialize the weights (torchvision's VGG init unless
-        ``init_cfg``)."""
-        if self.init_cfg is not None:
-            super().init_weights()
-            return
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(
-                    m.weight, mode='fan_out', nonlinearity='relu')
-                nn.init.constant_(m.bias, 0)
-            elif isinstance(m, _BatchNorm):
-                nn.init.constant_(m.weight, 1)
-                nn.init.constant_(m.bias, 0)
-        self._is_init = True
-
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """Forward the backbone.
-
-        Args:
-            x (torch.Tensor): Images, B x 3 x H x W.
-
-        Returns:
-            tuple[torch.Tensor]: The pooled outputs of the stages in
-            ``out_indices``; stage ``i`` is
-            B x ``stage_channels[i]`` x H/2^(i+1) x W/2^(i+1).
-        """
-        outs = []
-        for i, name in enumerate(self.stage_names):
-            x = getattr(self, name)(x)
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
-
     def train(self, mode: bool = True) -> 'CifarVGG':
-        """Set the train mode, keeping BN in eval mode if ``norm_eval``.
+        """Set the train mode (BN stays in eval mode if ``norm_eval``).
 
         Args:
             mode (bool): Train mode if True, eval mode otherwise.
 
         Returns:
-            CifarVGG: self.
+            CifarVGG: self, as ``nn.Module.train`` returns (mmpretrain's
+            ``VGG.train`` returns None).
         """
         super().train(mode)
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
         return self
+
+    def old_key_map(self) -> Dict[str, str]:
+        """Map the module names of sskt's earlier VGG to mmpretrain's.
+
+        Returns:
+            dict[str, str]: e.g. ``{'layer1.0': 'features.0.conv',
+            'layer1.1': 'features.0.bn', 'layer2.0': 'features.3.conv'}``;
+            stage ``S`` started at ``features[range_sub_modules[S-1][0]]``.
+        """
+        mapping = {}
+        for stage, (start, _) in enumerate(self.range_sub_modules):
+            for block in range(self.stage_blocks[stage]):
+                old = f'layer{stage + 1}.{3 * block}'
+                mapping[old] = f'features.{start + block}.conv'
+                mapping[f'layer{stage + 1}.{3 * block + 1}'] = \
+                    f'features.{start + block}.bn'
+        return mapping
+
+
+def rename_old_keys(module: CifarVGG, state_dict: Dict[str, torch.Tensor],
+                    prefix: str, *args) -> None:
+    """Rename ``prefix + 'layerS.K.<param>'`` keys of ``state_dict`` in place.
+
+    The ``load_state_dict`` pre-hook of :class:`CifarVGG`: it runs before the
+    module reads its part of ``state_dict``, wherever the module sits
+    (``prefix`` is e.g. ``'target.backbone.'``). Keys of the current layout
+    are left alone.
+
+    Args:
+        module (CifarVGG): The backbone being loaded.
+        state_dict (dict[str, Tensor]): The state dict being loaded.
+        prefix (str): The backbone's prefix in it.
+    """
+    mapping = module.old_key_map()
+    for key in [k for k in state_dict if k.startswith(prefix)]:
+        match = _OLD_KEY.match(key[len(prefix):])
+        if match is not None and match.group(1) in mapping:
+            new_key = f'{prefix}{mapping[match.group(1)]}.{match.group(2)}'
+            state_dict[new_key] = state_dict.pop(key)

@@ -1,11 +1,11 @@
 """Pass the last stage on to an mmaction head: ``(x[-1], {})``.
 
 SSKT's auxiliary branches read every stage of the 3D target (Hara et al.,
-CVPR 2018, as used in ``sskt-method.md`` §3.2), so its backbone returns all of
-them (``out_indices=(0, 1, 2, 3)``), while mmaction's ``I3DHead`` takes one
-tensor. Placed as the ``neck`` of a ``Recognizer3D``, this module hands the
-head the last stage and no auxiliary loss, the ``(features, loss_aux)`` pair
-mmaction's necks return.
+CVPR 2018; ``docs/method.md``, "Video targets"), so its backbone returns all
+of them (``out_indices=(0, 1, 2, 3)``), while mmaction's ``I3DHead`` takes
+one tensor and mmaction has no neck that picks one. Placed as the ``neck``
+of a ``Recognizer3D``, this module hands the head the last stage and no
+auxiliary loss, the ``(features, loss_aux)`` pair mmaction's necks return.
 """
 from typing import Dict, Optional, Sequence, Tuple, Union
 

@@ -2,21 +2,28 @@
 
 Without the transfer module (TM "x" in the paper's tables) an auxiliary head
 reads the same pooled final feature as the target's main classifier
-(``sskt-method.md`` §2.2, §3.2). This neck takes the tuple of stage outputs,
-so it is interchangeable with :class:`TransferModule` in an aux branch.
+(``docs/method.md``, "Auxiliary branches and the transfer module"). This is
+mmpretrain's ``GlobalAveragePooling`` over the last stage only, so that it
+takes the tuple of stage outputs as :class:`TransferModule` does and tells
+the aux head its width.
 """
 from typing import Optional, Sequence, Union
 
 import torch
-from mmengine.model import BaseModule
+from mmpretrain.models.necks import GlobalAveragePooling
 
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 
 
 @MODELS.register_module()
-class LastStagePooling(BaseModule):
+class LastStagePooling(GlobalAveragePooling):
     """Global average pooling of the last stage output to ``B x C``.
+
+    What it adds to ``GlobalAveragePooling``: it pools the last stage only
+    (not every stage it is given), returns a tensor, exposes
+    ``out_channels`` for the aux head and checks the input against
+    ``in_channels`` and ``dims``.
 
     Args:
         in_channels (int | Sequence[int], optional): Channels ``C`` of the
@@ -27,15 +34,14 @@ class LastStagePooling(BaseModule):
             Defaults to None.
         dims (int): 2 for ``B x C x H x W`` stages, 3 for
             ``B x C x T x H x W`` stages. Defaults to 2.
-        init_cfg (dict, optional): Initialisation config (the module has no
-            parameters). Defaults to None.
+        init_cfg (dict, optional): Accepted for config compatibility; the
+            module has no parameters. Defaults to None.
     """
 
     def __init__(self,
                  in_channels: Optional[Union[int, Sequence[int]]] = None,
                  dims: int = 2,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
         if isinstance(in_channels, Sequence) and len(in_channels) > 0:
             in_channels = in_channels[-1]
         if in_channels is not None and (not isinstance(in_channels, int)
@@ -46,6 +52,7 @@ class LastStagePooling(BaseModule):
         if dims not in (2, 3):
             raise ConfigError(
                 f'LastStagePooling dims must be 2 or 3, got {dims!r}')
+        super().__init__(dim=dims)
         self.in_channels = in_channels
         self.out_channels = in_channels
         self.dims = dims
@@ -73,4 +80,4 @@ class LastStagePooling(BaseModule):
             raise ConfigError(
                 f'LastStagePooling in_channels={self.in_channels} does not '
                 f'match the last stage output of shape {tuple(last.shape)}')
-        return last.mean(dim=tuple(range(2, last.dim())))
+        return super().forward(last)

@@ -10,11 +10,17 @@ A source checkpoint is one of three layouts, told apart by its top-level keys:
   ``CheckpointHook``; its keys carry the prefix of the sub-module the network
   was (e.g. ``net.``), chosen with ``prefix``.
 
-Every layout is read with :func:`sskt.engine.safe_loading.read_checkpoint`
-(``torch.load(weights_only=True)``; a file that asks to unpickle anything else
-gets the refusal paragraph every entry point gives) and normalised to a flat
-state dict whose keys match ``torchvision.models.<arch>()``. Nothing here
-builds a network or downloads a file.
+Every layout is read with :func:`sskt.engine.safe_loading.read_checkpoint`,
+mmengine's local checkpoint loader made safe
+(``torch.load(weights_only=True)``; a file that asks to unpickle anything
+else gets the refusal paragraph every entry point gives; a URL or model-zoo
+name is refused, never downloaded), and normalised to a flat state dict
+whose keys match ``torchvision.models.<arch>()``, with mmengine's default
+``revise_keys`` (``module.`` stripped) and its ``prefix`` selection. What
+sskt adds to mmengine's ``load_checkpoint`` is strictness: a file that does
+not fit the network is a key-by-key report (:func:`describe_mismatch`), not
+a warning.
+Nothing here builds a network or downloads a file.
 """
 import os.path as osp
 import re
@@ -24,26 +30,43 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 import torch
 from torch import Tensor
 
-from sskt.engine.safe_loading import read_checkpoint
+from sskt.engine.safe_loading import (download_refusal, is_remote,
+                                      read_checkpoint)
 from sskt.utils.errors import MalformedFileError, MissingFileError
 
 StateDict = Mapping[str, Tensor]
 WEIGHTS_DOC = 'docs/dataset_prepare.md ("Weights" section)'
+
+#: mmengine's default ``revise_keys`` of ``load_checkpoint``: the prefix
+#: DataParallel adds.
+REVISE_KEYS = [(r'^module\.', '')]
 
 #: CSAIL's ``categories_places365.txt`` line: ``/a/airfield 0``.
 _CSAIL_CATEGORY = re.compile(r'^/[a-z]/(\S+)\s+(\d+)$')
 
 
 def _require_file(path: str, what: str) -> None:
-    """Raise MissingFileError/MalformedFileError unless ``path`` is a file."""
+    """Raise unless ``path`` is a local file.
+
+    Args:
+        path (str): The file a config points to.
+        what (str): How messages name it, e.g. ``'Source checkpoint'``.
+
+    Raises:
+        ConfigError: ``path`` is a URL or model-zoo name.
+        MissingFileError: ``path`` does not exist.
+        MalformedFileError: ``path`` is a folder.
+    """
+    if is_remote(path):
+        raise download_refusal(path, what)
     if osp.isfile(path):
         return
     if osp.exists(path):
         raise MalformedFileError(
-            f'The {what} {path!r} is not a file. Point the config to the file '
+            f'{what} {path!r} is not a file. Point the config to the file '
             f'itself (see {WEIGHTS_DOC}).')
     raise MissingFileError(
-        f'The {what} {path!r} does not exist. Put the file there or change '
+        f'{what} {path!r} does not exist. Put the file there or change '
         f'the path in the config; sskt never downloads weights (see '
         f'{WEIGHTS_DOC}).')
 
@@ -89,9 +112,10 @@ def extract_state_dict(obj: Any,
                        prefix: Optional[str] = None) -> Dict[str, Tensor]:
     """Normalise a loaded checkpoint object to a flat state dict.
 
-    A leading ``module.`` (DataParallel) is always stripped; then, if
-    ``prefix`` is given, only the keys that start with it are kept, without
-    it.
+    :data:`REVISE_KEYS` are applied (a leading ``module.`` is stripped, as
+    mmengine's ``load_checkpoint`` does); then, if ``prefix`` is given, only
+    the keys that start with it are kept, without it (as mmengine's
+    ``_load_checkpoint_with_prefix``, with a message instead of an assert).
 
     Args:
         obj: What ``torch.load`` returned for ``path``.
@@ -121,8 +145,8 @@ def extract_state_dict(obj: Any,
                 'dict. Re-save it with only the tensors of '
                 'model.state_dict().')
         key = str(key)
-        if key.startswith('module.'):
-            key = key[len('module.'):]
+        for pattern, replacement in REVISE_KEYS:
+            key = re.sub(pattern, replacement, key)
         state[key] = value
     if not prefix:
         return state
@@ -152,14 +176,26 @@ def read_source_state_dict(path: str,
     Returns:
         dict[str, Tensor]: A flat state dict on the CPU.
     """
-    _require_file(path, 'source checkpoint')
-    obj = read_checkpoint(
-        path,
-        what='Source checkpoint',
-        hint='If it is a checkpoint you trust written by another tool, '
-        're-save it as torch.save(model.state_dict(), path) (see '
-        f'{WEIGHTS_DOC})')
+    obj = read_checkpoint_file(
+        path, 'Source checkpoint',
+        'If it is a checkpoint you trust written by another tool, re-save '
+        f'it as torch.save(model.state_dict(), path) (see {WEIGHTS_DOC})')
     return extract_state_dict(obj, path, prefix)
+
+
+def read_checkpoint_file(path: str, what: str, hint: str) -> Any:
+    """Read a local checkpoint that a config points to.
+
+    Args:
+        path (str): The file.
+        what (str): How messages name it, e.g. ``'Source checkpoint'``.
+        hint (str): What to do about a file that cannot be read.
+
+    Returns:
+        What :func:`read_checkpoint` returns.
+    """
+    _require_file(path, what)
+    return read_checkpoint(path, what=what, hint=hint)
 
 
 def _key_report(keys: List[str], what: str, shown: int = 5) -> str:
@@ -240,7 +276,7 @@ def read_class_names(path: str) -> List[str]:
     Returns:
         list[str]: The class names, in class-index order.
     """
-    _require_file(path, 'class-name file')
+    _require_file(path, 'Class-name file')
     with open(path, encoding='utf-8') as f:
         lines = [line.strip() for line in f if line.strip()]
     matches = [_CSAIL_CATEGORY.match(line) for line in lines]

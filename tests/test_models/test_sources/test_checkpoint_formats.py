@@ -8,8 +8,8 @@ from mmengine.logging import HistoryBuffer
 
 from sskt.models.sources import (detect_checkpoint_format, read_class_names,
                                  read_source_state_dict)
-from sskt.utils.errors import (MalformedFileError, MissingFileError,
-                               RefusedCheckpointError)
+from sskt.utils.errors import (ConfigError, MalformedFileError,
+                               MissingFileError, RefusedCheckpointError)
 from tests.data.checkpoints import (write_csail_checkpoint,
                                     write_mmengine_checkpoint,
                                     write_torchvision_checkpoint)
@@ -98,6 +98,18 @@ def test_missing_file(tmp_path):
     assert path in str(info.value)
     assert 'docs/dataset_prepare.md' in str(info.value)
     assert 'Weights' in str(info.value)
+
+
+@pytest.mark.parametrize('name', [
+    'https://download.pytorch.org/models/resnet50-0676ba61.pth',
+    'torchvision://resnet50', 'open-mmlab://resnet50_caffe'
+])
+def test_remote_names_are_refused(name):
+    with pytest.raises(ConfigError) as info:
+        read_source_state_dict(name)
+    kind = 'a URL' if name.startswith('https') else 'a remote file'
+    assert str(info.value).startswith(
+        f'Source checkpoint {name} is {kind}; sskt never downloads.')
 
 
 def test_directory_is_not_a_checkpoint(tmp_path):
