@@ -17,7 +17,7 @@ from sskt.models.distillers.maxl import _MultiTaskNet
 from sskt.models.losses.focal_loss import soft_focal_loss
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
-from . import reference_ops as ref
+from tests.test_models import reference_ops as ref
 
 MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 

@@ -12,7 +12,7 @@ from sskt.registry import MODELS
 from tests.data.checkpoints import (write_csail_checkpoint,
                                     write_torchvision_checkpoint)
 from tests.helpers import assert_step_equals_plain
-from . import reference_ops as ref
+from tests.test_models import reference_ops as ref
 
 MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 

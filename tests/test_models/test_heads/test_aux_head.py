@@ -8,11 +8,16 @@ from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 
 
-def test_shapes_and_tuple_input():
-    head = AuxHead(in_channels=64, num_classes=365)
-    x = torch.randn(2, 64)
-    assert head(x).shape == (2, 365)
-    assert torch.equal(head((torch.randn(2, 64), x)), head(x))
+def test_values_and_tuple_input():
+    head = AuxHead(in_channels=2, num_classes=3)
+    with torch.no_grad():
+        head.fc.weight.copy_(torch.tensor([[1., 0.], [0., 2.], [1., -1.]]))
+        head.fc.bias.copy_(torch.tensor([0.5, 0., -1.]))
+    x = torch.tensor([[3., 4.]])
+    # (3, 8, -1) + (0.5, 0, -1)
+    assert head(x).tolist() == [[3.5, 8., -2.]]
+    # of a tuple (an mmpretrain neck's output) the last element is read
+    assert torch.equal(head((torch.zeros(1, 2), x)), head(x))
 
 
 def test_single_linear_with_bias():

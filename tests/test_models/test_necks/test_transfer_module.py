@@ -6,6 +6,7 @@ import torch.nn as nn
 from sskt.models.necks import TransferModule
 from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from tests.test_models import reference_ops as ref
 
 # CIFAR ResNet-20 stage outputs for a 32x32 input.
 R20_SHAPES = [(16, 32, 32), (32, 16, 16), (64, 8, 8)]
@@ -87,32 +88,55 @@ def test_branch_spatial_sizes_3d():
     assert sizes == [(4, 14, 14), (2, 7, 7), (1, 4, 4), (1, 2, 2)]
 
 
-def test_mean_is_sum_over_branches():
-    torch.manual_seed(0)
-    mean_tm = TransferModule(in_channels=(16, 32, 64)).eval()
-    sum_tm = TransferModule(in_channels=(16, 32, 64), aggregation='sum')
-    sum_tm.load_state_dict(mean_tm.state_dict())
-    sum_tm.eval()
-    feats = _feats(R20_SHAPES)
+def _randomised(tm: TransferModule) -> TransferModule:
+    """BN weights and biases away from 1 / 0, so that each one matters."""
     with torch.no_grad():
-        assert torch.equal(mean_tm(feats), sum_tm(feats) / 3)
-        pooled = [
-            mean_tm.pool(b(f)).flatten(1)
-            for b, f in zip(mean_tm.branches, feats)
-        ]
-        assert torch.allclose(sum_tm(feats), sum(pooled), atol=1e-6)
+        for param in tm.parameters():
+            if param.dim() == 1:
+                param.uniform_(-0.5, 1.5)
+    return tm.train()
 
 
-def test_backward_reaches_every_branch():
+@pytest.mark.parametrize('aggregation', ['mean', 'sum'])
+def test_pooled_and_aggregated_values_by_hand(aggregation):
+    # conv(1x1) - BN - ReLU, conv(3x3, stride 2) - BN - ReLU, conv(1x1) -
+    # BN - ReLU, pooled, averaged (or summed) over the stages, written out
     torch.manual_seed(0)
-    tm = TransferModule(in_channels=(16, 32, 64))
+    tm = _randomised(
+        TransferModule(in_channels=(16, 32, 64), aggregation=aggregation))
+    feats = _feats(R20_SHAPES, batch=3)
+    pooled = [
+        ref.branch_pooled(f, ref.branch_weights(b))
+        for f, b in zip(feats, tm.branches)
+    ]
+    expected = (pooled[0] + pooled[1] +
+                pooled[2]) / (3 if aggregation == 'mean' else 1)
+    torch.testing.assert_close(tm(feats), expected, rtol=1e-5, atol=1e-6)
+    assert not torch.allclose(pooled[0], pooled[1], atol=1e-2)
+
+
+def test_3d_values_by_hand():
+    torch.manual_seed(0)
+    tm = _randomised(TransferModule(in_channels=(8, 16), dims=3))
+    feats = _feats([(8, 4, 8, 8), (16, 2, 4, 4)], batch=3)
+    torch.testing.assert_close(
+        tm(feats), ref.transfer_module(feats, tm), rtol=1e-5, atol=1e-6)
+
+
+def test_backward_sends_every_stage_the_hand_built_gradient():
+    torch.manual_seed(0)
+    tm = _randomised(TransferModule(in_channels=(16, 32, 64)))
     feats = tuple(f.requires_grad_() for f in _feats(R20_SHAPES))
-    out = tm(feats)
-    (out * torch.randn_like(out)).sum().backward()
+    weights = torch.randn(2, 64)
+    (tm(feats) * weights).sum().backward()
     for name, param in tm.named_parameters():
-        assert param.grad is not None, name
-        assert param.grad.abs().sum() > 0, name
-    assert all(f.grad.abs().sum() > 0 for f in feats)
+        assert param.grad is not None and param.grad.abs().sum() > 0, name
+    copies = [f.detach().clone().requires_grad_() for f in feats]
+    expected = torch.autograd.grad(
+        (ref.transfer_module(copies, tm) * weights).sum(), copies)
+    for stage, (f, want) in enumerate(zip(feats, expected)):
+        torch.testing.assert_close(
+            f.grad, want, rtol=1e-4, atol=1e-7, msg=f'stage {stage}')
 
 
 def test_input_mismatch_errors():

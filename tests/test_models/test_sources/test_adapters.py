@@ -27,6 +27,26 @@ def test_original_scale_factor_sizes(size_in, size_out):
     assert out.shape == (2, 3, size_out, size_out)
 
 
+def test_scale_factor_7_3_samples_the_original_grid():
+    # bilinear, align_corners=False, scale 7/3 (not 74/32): output column x
+    # reads input column (x + 1/2) * 3/7 - 1/2, clamped to [0, 31]; on a
+    # ramp (column j holds j) that coordinate is the value itself
+    ramp = torch.arange(32.).expand(1, 3, 32, 32)
+    out = SourceAdapter(renormalize=False)(ramp)
+    expected = ((torch.arange(74) + 0.5) * 3 / 7 - 0.5).clamp(0, 31)
+    assert out.shape == (1, 3, 74, 74)
+    torch.testing.assert_close(
+        out[0, 1, 5], expected, rtol=0, atol=1e-5, check_dtype=False)
+
+
+def test_fixed_size_samples_the_size_ratio():
+    # size=(2, 4) from a 1 x 2 row (0, 4): columns read (x + 1/2)/2 - 1/2
+    # = -1/4, 1/4, 3/4, 5/4, clamped to [0, 1]: 0, 1, 3, 4
+    row = torch.tensor([0., 4.]).expand(1, 3, 1, 2)
+    out = SourceAdapter(size=(2, 4), renormalize=False)(row)
+    assert out[0, 0].tolist() == [[0., 1., 3., 4.]] * 2
+
+
 def test_matches_f_interpolate():
     x = torch.randn(2, 3, 32, 32)
     expected = F.interpolate(
@@ -90,6 +110,16 @@ def test_unnormalised_target():
     x = torch.full((1, 3, 1, 1), 255.)
     expected = (255 - torch.tensor(IMAGENET_MEAN)) / torch.tensor(IMAGENET_STD)
     torch.testing.assert_close(adapter(x).flatten(), expected)
+
+
+def test_only_the_std_differs():
+    # equal means: x_s = x * std_t / std_s, e.g. a target normalised with
+    # ImageNet's mean but std 1 (raw deviations) seen by an ImageNet source
+    adapter = SourceAdapter(scale_factor=None)
+    adapter.set_target_normalization(IMAGENET_MEAN, (1., 2., 4.))
+    x = torch.tensor([1., -2., 3.]).view(1, 3, 1, 1)
+    expected = [1 / 58.395, -2 * 2 / 57.12, 3 * 4 / 57.375]
+    assert adapter(x).flatten().tolist() == pytest.approx(expected, abs=1e-7)
 
 
 def test_same_normalisation_is_identity():
