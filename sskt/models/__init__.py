@@ -8,3 +8,4 @@ __all__ = [
     'backbones', 'classifiers', 'data_preprocessors', 'distillers', 'heads',
     'losses', 'necks', 'sources', 'weight_init', 'weight_init_kinetics'
 ]
+from . import utils  # noqa: F401
