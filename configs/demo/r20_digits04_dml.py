@@ -2,7 +2,9 @@
 # (peer 0 is reported).
 _base_ = ['./r20_digits04_scratch.py']
 
-model = dict(_delete_=True, type='DML', peer={{_base_.model}}, num_peers=2)
+model = dict(_delete_=True, type='DML', peer=_base_.model, num_peers=2)
 # one optimizer per peer, each the schedule's SGD
 optim_wrapper = dict(
-    constructor='SeparateOptimWrapperConstructor', peers=dict(each_child=True))
+    constructor='SeparateOptimWrapperConstructor',
+    target=dict(),
+    peers=dict(each_child=True))

@@ -4,18 +4,11 @@
 _base_ = [
     '../baselines/scratch/r18_voc_ft.py',
     '../_base_/sskt/sources_224.py',
-    '../_base_/sskt/aux.py',
+    '../_base_/sskt/model.py',
 ]
 
 model = dict(
-    _delete_=True,
-    type='SSKT',
-    target={{_base_.model}},
-    sources=dict(
-        imagenet={{_base_.imagenet_source}},
-        places365={{_base_.places365_source}}),
-    aux=dict(
-        neck={{_base_.aux_tm_imagenet}},
-        loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
-    alpha=1.0,
-    T=1.0)
+    _base_._sskt,
+    target=_base_.model,
+    sources=_base_._sources,
+    aux=dict(neck=_base_._aux_tm_imagenet, loss=_base_._aux_kd_elementmean))

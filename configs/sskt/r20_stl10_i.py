@@ -1,17 +1,13 @@
 # SSKT: ResNet-20 on STL-10 with the ImageNet source (I),
 # transfer module, CE + CE (paper Table 2: 83.45 +- 0.07).
-# alpha=1, T=1: what the headline numbers match (sskt-method.md 4.1).
+# alpha=1, T=1, as the headline numbers (docs/method.md, "Per-row settings").
 _base_ = [
     '../baselines/scratch/r20_stl10.py',
     '../_base_/sskt/sources.py',
-    '../_base_/sskt/aux.py',
+    '../_base_/sskt/model.py',
 ]
 
 model = dict(
-    _delete_=True,
-    type='SSKT',
-    target={{_base_.model}},
-    sources=dict(imagenet={{_base_.imagenet_source}}),
-    aux=dict(neck={{_base_.aux_tm}}, loss={{_base_.aux_ce}}),
-    alpha=1.0,
-    T=1.0)
+    _base_._sskt,
+    target=_base_.model,
+    sources=dict(imagenet=_base_._sources.imagenet))

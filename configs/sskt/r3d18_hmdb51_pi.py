@@ -6,15 +6,7 @@
 _base_ = [
     '../baselines/scratch/r3d18_hmdb51.py',
     '../_base_/sskt/sources_video.py',
-    '../_base_/sskt/aux.py',
+    '../_base_/sskt/model.py',
 ]
 
-model = dict(
-    _delete_=True,
-    type='SSKT',
-    target={{_base_.model}},
-    sources=dict(
-        imagenet={{_base_.imagenet_source}},
-        places365={{_base_.places365_source}}),
-    aux=dict(neck={{_base_.aux_tm_3d}}, loss={{_base_.aux_ce}}),
-    probe_input_shape=(3, 16, 64, 64))
+model = dict(_base_._sskt_3d, target=_base_.model, sources=_base_._sources)

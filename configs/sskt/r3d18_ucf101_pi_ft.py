@@ -5,16 +5,11 @@
 _base_ = [
     '../baselines/scratch/r3d18_ucf101_ft.py',
     '../_base_/sskt/sources_video.py',
-    '../_base_/sskt/aux.py',
+    '../_base_/sskt/model.py',
 ]
 
 model = dict(
-    _delete_=True,
-    type='SSKT',
-    target={{_base_.model}},
-    sources=dict(
-        imagenet={{_base_.imagenet_source}},
-        places365={{_base_.places365_source}}),
-    aux=dict(neck={{_base_.aux_tm_3d}},
-             loss={{_base_.aux_kd_elementmean}}),  # a 'KD' row
-    probe_input_shape=(3, 16, 64, 64))
+    _base_._sskt_3d,
+    target=_base_.model,
+    sources=_base_._sources,
+    aux=dict(_base_._sskt_3d.aux, loss=_base_._aux_kd_elementmean))

@@ -4,14 +4,10 @@
 _base_ = [
     '../baselines/scratch/vgg16_cifar10.py',
     '../_base_/sskt/sources.py',
-    '../_base_/sskt/aux.py',
+    '../_base_/sskt/model.py',
 ]
 
 model = dict(
-    _delete_=True,
-    type='SSKT',
-    target={{_base_.model}},
-    sources=dict(imagenet={{_base_.vgg16_imagenet_source}}),
-    aux=dict(neck={{_base_.aux_tm}}, loss={{_base_.aux_ce}}),
-    alpha=1.0,
-    T=1.0)
+    _base_._sskt,
+    target=_base_.model,
+    sources=dict(imagenet=_base_._vgg16_imagenet_source))

@@ -6,19 +6,21 @@
 # 'clip/top1' in validation, video-level 'video/top1' in test.
 _base_ = './ucf101_rawframes.py'
 
-dataset_name = 'HMDB51'
+_dataset_name = 'HMDB51'
 data_root = 'data/hmdb51'
 ann_file_train = 'annotations/hmdb51_train_split_1_rawframes.txt'
 ann_file_val = 'annotations/hmdb51_val_split_1_rawframes.txt'
 
 train_dataloader = dict(
     dataset=dict(
-        dataset_name=dataset_name,
+        dataset_name=_dataset_name,
         data_root=data_root,
         ann_file=ann_file_train))
 val_dataloader = dict(
     dataset=dict(
-        dataset_name=dataset_name, data_root=data_root, ann_file=ann_file_val))
+        dataset_name=_dataset_name, data_root=data_root,
+        ann_file=ann_file_val))
 test_dataloader = dict(
     dataset=dict(
-        dataset_name=dataset_name, data_root=data_root, ann_file=ann_file_val))
+        dataset_name=_dataset_name, data_root=data_root,
+        ann_file=ann_file_val))

@@ -19,11 +19,11 @@
 # on one process set train_dataloader.batch_size=128 or use --auto-scale-lr.
 # Another split: override the three ann_file paths.
 dataset_type = 'VideoRawframeDataset'
-dataset_name = 'UCF101'
+_dataset_name = 'UCF101'
 data_root = 'data/ucf101'
 ann_file_train = 'annotations/ucf101_train_split_1_rawframes.txt'
 ann_file_val = 'annotations/ucf101_val_split_1_rawframes.txt'
-clip_len = 16
+_clip_len = 16
 
 # The original's normalisation: ActivityNet mean, std 1, RGB in 0-255.
 data_preprocessor = dict(
@@ -35,7 +35,7 @@ data_preprocessor = dict(
 train_pipeline = [
     dict(
         type='mmaction.SampleFrames',
-        clip_len=clip_len,
+        clip_len=_clip_len,
         frame_interval=1,
         num_clips=1),
     dict(type='mmaction.RawFrameDecode'),
@@ -53,7 +53,7 @@ train_pipeline = [
     dict(type='mmaction.PackActionInputs'),
 ]
 val_pipeline = [
-    dict(type='SampleFixedClip', clip_len=clip_len),
+    dict(type='SampleFixedClip', clip_len=_clip_len),
     dict(type='mmaction.RawFrameDecode'),
     dict(type='mmaction.Resize', scale=(-1, 112)),
     dict(type='mmaction.CenterCrop', crop_size=112),
@@ -63,7 +63,7 @@ val_pipeline = [
         meta_keys=('img_shape', 'num_clips', 'clip_start', 'video_index')),
 ]
 test_pipeline = [
-    dict(type='SampleAllClips', clip_len=clip_len),
+    dict(type='SampleAllClips', clip_len=_clip_len),
     dict(type='mmaction.RawFrameDecode'),
     dict(type='mmaction.Resize', scale=(-1, 112)),
     dict(type='mmaction.CenterCrop', crop_size=112),
@@ -80,7 +80,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        dataset_name=dataset_name,
+        dataset_name=_dataset_name,
         data_root=data_root,
         ann_file=ann_file_train,
         data_prefix=dict(img='rawframes'),
@@ -92,12 +92,12 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        dataset_name=dataset_name,
+        dataset_name=_dataset_name,
         data_root=data_root,
         ann_file=ann_file_val,
         data_prefix=dict(img='rawframes'),
         clips_per_video=3,
-        clip_len=clip_len,
+        clip_len=_clip_len,
         pipeline=val_pipeline,
         test_mode=True))
 test_dataloader = dict(
@@ -107,7 +107,7 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        dataset_name=dataset_name,
+        dataset_name=_dataset_name,
         data_root=data_root,
         ann_file=ann_file_val,
         data_prefix=dict(img='rawframes'),

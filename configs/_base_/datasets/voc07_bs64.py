@@ -3,14 +3,17 @@
 # (docs/dataset_prepare.md). The ImageNet pipelines: random-resized crop 224 +
 # flip for training, resize 256 + centre crop 224 for testing, ImageNet
 # mean/std; batch 64.
-# `difficult` decides what a class seen only in difficult objects is:
-# 'drop' (negative, the original code), 'ignore' (left out of loss and metrics)
-# or 'positive'. The metrics read it from the data, nothing else to set.
+# The datasets' `difficult` decides what a class seen only in difficult
+# objects is: 'drop' (negative, the original code), 'ignore' (left out of loss
+# and metrics) or 'positive'. The metrics read it from the data, nothing else
+# to set; change it with --cfg-options train_dataloader.dataset.difficult=...
+# val_dataloader.dataset.difficult=... (`_difficult` is a config part, read
+# only here).
 _base_ = './imagenet_bs256.py'
 
 dataset_type = 'VOC'
 data_root = 'data/VOCdevkit/VOC2007'
-difficult = 'drop'
+_difficult = 'drop'
 data_preprocessor = dict(num_classes=20, to_onehot=True)
 
 train_dataloader = dict(
@@ -21,8 +24,8 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split='trainval',
-        difficult=difficult,
-        pipeline={{_base_.train_pipeline}}))
+        difficult=_difficult,
+        pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     batch_size=64,
     num_workers=4,
@@ -31,8 +34,8 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split='test',
-        difficult=difficult,
-        pipeline={{_base_.test_pipeline}}))
+        difficult=_difficult,
+        pipeline=_base_.test_pipeline))
 val_evaluator = [
     # the original SSKT code's metric (the paper's VOC numbers): AP per
     # image over its 20 scores, averaged over images

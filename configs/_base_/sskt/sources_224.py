@@ -3,5 +3,6 @@
 # are). Everything else as in sources.py.
 _base_ = './sources.py'
 
-imagenet_source = dict(adapter=dict(scale_factor=1.0))
-places365_source = dict(adapter=dict(scale_factor=1.0))
+_sources = dict(
+    imagenet=dict(adapter=dict(scale_factor=1.0)),
+    places365=dict(adapter=dict(scale_factor=1.0)))

@@ -2,5 +2,6 @@
 # feeds VOC training images to the sources.
 _base_ = './sources_faithful.py'
 
-imagenet_source = dict(adapter=dict(scale_factor=1.0))
-places365_source = dict(adapter=dict(scale_factor=1.0))
+_sources = dict(
+    imagenet=dict(adapter=dict(scale_factor=1.0)),
+    places365=dict(adapter=dict(scale_factor=1.0)))

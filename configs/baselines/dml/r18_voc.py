@@ -5,8 +5,7 @@
 # paper's); per-class binary KL between peers (multi-label).
 _base_ = ['../scratch/r18_voc.py', '../../_base_/dml/dml.py']
 
-model = dict(
-    _delete_=True, type='DML', peer={{_base_.model}}, num_peers=2, T=1.0)
-optim_wrapper = {{_base_.dml_optim_wrapper}}
-val_evaluator = {{_base_.dml_voc_evaluator}}
+model = dict(_delete_=True, type='DML', peer=_base_.model, num_peers=2, T=1.0)
+optim_wrapper = _base_._dml_optim_wrapper
+val_evaluator = _base_._dml_voc_evaluator
 test_evaluator = val_evaluator

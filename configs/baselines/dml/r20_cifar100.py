@@ -5,8 +5,7 @@
 # the paper's); KL(batchmean) to the other peer, T = 1.
 _base_ = ['../scratch/r20_cifar100.py', '../../_base_/dml/dml.py']
 
-model = dict(
-    _delete_=True, type='DML', peer={{_base_.model}}, num_peers=2, T=1.0)
-optim_wrapper = {{_base_.dml_optim_wrapper}}
-val_evaluator = {{_base_.dml_accuracy_evaluator}}
+model = dict(_delete_=True, type='DML', peer=_base_.model, num_peers=2, T=1.0)
+optim_wrapper = _base_._dml_optim_wrapper
+val_evaluator = _base_._dml_accuracy_evaluator
 test_evaluator = val_evaluator

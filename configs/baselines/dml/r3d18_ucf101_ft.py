@@ -4,7 +4,7 @@
 # logged (`peer<i>/...`).
 _base_ = ['../scratch/r3d18_ucf101_ft.py', '../../_base_/dml/dml.py']
 
-model = dict(_delete_=True, type='DML', peer={{_base_.model}}, num_peers=2)
-optim_wrapper = {{_base_.dml_optim_wrapper}}
-val_evaluator = {{_base_.dml_video_val_evaluator}}
-test_evaluator = {{_base_.dml_video_test_evaluator}}
+model = dict(_delete_=True, type='DML', peer=_base_.model, num_peers=2)
+optim_wrapper = _base_._dml_optim_wrapper
+val_evaluator = _base_._dml_video_val_evaluator
+test_evaluator = _base_._dml_video_test_evaluator

@@ -9,17 +9,16 @@ _base_ = [
     '../../_base_/default_runtime.py',
 ]
 
-generator = dict(
-    _scope_='mmpretrain',
-    type='ImageClassifier',
-    backbone=dict(type='sskt.CifarResNet', depth=20),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=100, in_channels=64))
 model = dict(
     _delete_=True,
     type='MAXL',
-    target={{_base_.model}},
+    target=_base_.model,
     psi=[10] * 10,
-    generator=generator,
+    generator=dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='sskt.CifarResNet', depth=20),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=100, in_channels=64)),
     entropy_weight=0.2)
 train_dataloader = dict(batch_size=100)
