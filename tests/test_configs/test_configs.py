@@ -1,9 +1,18 @@
-"""Every config parses, is a few lines over its bases, and runs one step."""
+"""Every config parses, is a few lines over its bases, and runs one step.
+
+The one-step test builds each config's model with stand-in sources
+(:mod:`.tiny_sources`): a tiny network with the real source's classes, so
+what it proves (the config builds, its class counts fit the dataset, one
+step trains the target) does not pay for two random ResNet-50s at 224 px
+per config. The real ResNet-50 sources are built once, where their size is
+the point (``test_a_row_reads_full_size_sources_in_their_published_layout``).
+"""
 import glob
 import os.path as osp
 
 import pytest
 import torch
+import torch.nn.functional as F
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
@@ -12,11 +21,15 @@ from mmpretrain.structures import DataSample
 from sskt.engine import load_config
 from sskt.engine.hooks.class_count_check_hook import check_class_counts
 from sskt.registry import DATASETS, MODELS
+from tests.data.checkpoints import (write_csail_checkpoint,
+                                    write_torchvision_checkpoint)
 from tests.data.cifar import write_cifar10, write_cifar100
 from tests.data.stl10 import write_stl10
 from tests.data.video import write_rawframe_dataset
 from tests.data.voc import write_voc
 from tests.helpers import REPO
+from tests.test_configs.tiny_sources import (PENULTIMATE_WIDTHS, TinySourceNet,
+                                             use_tiny_sources)
 
 CONFIGS = sorted(
     path for path in glob.glob(
@@ -92,6 +105,9 @@ def _two_sample_batch(cfg, tmp_path, model):
     target heads must have its number of classes (ClassCountCheckHook).
     """
     dataset_cfg = cfg.train_dataloader.dataset.copy()
+    # mmengine serialises a dataset's records after a gc.collect(), which
+    # costs 0.25 s in a test process this size; two samples need neither
+    dataset_cfg.serialize_data = False
     dataset_type = dataset_cfg.type
     if dataset_type.startswith('mmpretrain.'):
         image = torch.randint(0, 256, (3, 64, 64), dtype=torch.uint8)
@@ -108,16 +124,29 @@ def _two_sample_batch(cfg, tmp_path, model):
     return pseudo_collate([dataset[0], dataset[1]])
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=NAMES)
-def test_config_trains_one_step_on_its_dataset(path, tmp_path):
-    cfg = load_config(path)
+def _build_model(cfg):
+    """The config's model, built as the Runner builds it."""
     with DefaultScope.overwrite_default_scope('sskt'):
         model_cfg = cfg.model.copy()
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-        model = MODELS.build(model_cfg)
+        return MODELS.build(model_cfg)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=NAMES)
+def test_config_trains_one_step_on_its_dataset(path, tmp_path, monkeypatch):
+    use_tiny_sources(monkeypatch)
+    cfg = load_config(path)
+    model = _build_model(cfg)
+    with DefaultScope.overwrite_default_scope('sskt'):
         batch = _two_sample_batch(cfg, tmp_path, model)
     data = model.data_preprocessor(batch, training=True)
     losses = model(**data, mode='loss')
+    # an SSKT config: one auxiliary loss per configured source
+    sources = cfg.model.get('sources') or {}
+    assert {k
+            for k in losses if k.startswith('loss_aux_')
+            } == {f'loss_aux_{name}'
+                  for name in sources}
     loss = sum(v for k, v in losses.items() if 'loss' in k)
     assert torch.isfinite(loss)
     loss.backward()
@@ -159,15 +188,12 @@ def _lrs_by_name(model, optim_wrapper_cfg):
     }
 
 
-def test_video_fine_tuning_trains_layer4_classifier_and_branches():
+def test_video_fine_tuning_trains_layer4_classifier_and_branches(monkeypatch):
+    use_tiny_sources(monkeypatch)
     cfg = load_config(
         osp.join(REPO, 'configs', 'sskt', 'r3d18_ucf101_pi_ft.py'))
     cfg.model.sources = dict(imagenet=dict(cfg.model.sources.imagenet))
-    cfg.model.sources.imagenet.arch = 'resnet18'
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model_cfg = cfg.model.copy()
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-        model = MODELS.build(model_cfg)
+    model = _build_model(cfg)
     lrs = _lrs_by_name(model, cfg.optim_wrapper)
     for name, lr in lrs.items():
         frozen = any(f'backbone.{part}' in name
@@ -180,3 +206,46 @@ def test_video_fine_tuning_trains_layer4_classifier_and_branches():
     lrs = _lrs_by_name(model, cfg.optim_wrapper)
     assert all(lr == 0 for n, lr in lrs.items() if n.startswith('aux_'))
     assert lrs['target.cls_head.fc_cls.weight'] == 0.01
+
+
+def test_a_row_reads_full_size_sources_in_their_published_layout(tmp_path):
+    """The headline row's sources are the real ResNet-50s: torchvision's
+    ImageNet state dict and CSAIL's Places365 ``.pth.tar`` load strictly
+    into them, and each gives the logits of the network that was saved on
+    the x7/3-upsampled batch. Also checks the stand-in's widths."""
+    cfg = load_config(osp.join(REPO, 'configs', 'sskt', 'r20_stl10_pi.py'))
+    sources = cfg.model.sources
+    assert {(s.arch, s.num_classes)
+            for s in sources.values()} == {('resnet50', 1000),
+                                           ('resnet50', 365)}
+    saved = {
+        'imagenet':
+        write_torchvision_checkpoint(
+            str(tmp_path / 'resnet50_imagenet.pth'),
+            arch='resnet50',
+            num_classes=1000,
+            seed=1),
+        'places365':
+        write_csail_checkpoint(
+            str(tmp_path / 'resnet50_places365.pth.tar'),
+            arch='resnet50',
+            num_classes=365,
+            seed=2),
+    }
+    for name, file in (('imagenet', 'resnet50_imagenet.pth'),
+                       ('places365', 'resnet50_places365.pth.tar')):
+        sources[name].checkpoint = str(tmp_path / file)
+    model = _build_model(cfg)
+    images = torch.randn(1, 3, 96, 96)
+    # STL-10 is normalised as ImageNet: re-normalisation is the identity
+    upsampled = F.interpolate(
+        images, size=(224, 224), mode='bilinear', align_corners=False)
+    for name, source in model.sources.items():
+        assert not isinstance(source.net, TinySourceNet)
+        source.init_weights()
+        fc = source.net.fc
+        assert fc.in_features == PENULTIMATE_WIDTHS['resnet50'] == 2048
+        assert fc.out_features == source.num_classes
+        with torch.no_grad():
+            expected = saved[name](upsampled)
+        torch.testing.assert_close(source(images), expected)

@@ -3,10 +3,11 @@
 Kensho Hara, Hirokatsu Kataoka and Yutaka Satoh, "Can Spatiotemporal 3D CNNs
 Retrace the History of 2D CNNs and ImageNet?", CVPR 2018; code:
 3D-ResNets-PyTorch ``models/resnet.py``, copied into ``3D_SSKT/models``
-(``sskt-method.md`` §3.1). mmaction's ``ResNet3d`` cannot express it: its stem
-pool is 1x3x3 and it has no parameter-free shortcut. Module names follow the
-original (``conv1``, ``bn1``, ``layerI.J.convK/bnK``, ``downsample.0/1``), so
-the published Kinetics-400 weights load after stripping ``module.`` (see
+(``docs/method.md``, "Video targets"). mmaction's ``ResNet3d`` cannot
+express it: its stem pool is 1x3x3 and it has no parameter-free shortcut.
+Module names follow the original (``conv1``, ``bn1``, ``layerI.J.convK/bnK``,
+``downsample.0/1``), so the published Kinetics-400 weights load after
+stripping ``module.`` (see
 :class:`sskt.models.weight_init_kinetics.HaraKineticsPretrained`).
 """
 from typing import Dict, Optional, Sequence, Tuple, Type, Union

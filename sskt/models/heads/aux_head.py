@@ -2,7 +2,8 @@
 
 Each source has its own aux branch, a neck (:class:`TransferModule` or
 :class:`LastStagePooling`) followed by this head, whose ``K_s`` outputs are
-trained to match the frozen source's logits (``sskt-method.md`` §2.2).
+trained to match the frozen source's logits (``docs/method.md``,
+"Auxiliary branches and the transfer module").
 """
 from typing import Optional, Sequence, Union
 

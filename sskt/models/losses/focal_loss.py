@@ -1,7 +1,7 @@
 """Softmax focal loss of the original 3D SSKT code, hard or soft targets.
 
 Not mmpretrain's ``FocalLoss``, which is sigmoid-based: this one is a
-softmax loss (``sskt-method.md`` §4.2). It is registered in the ``sskt``
+softmax loss (``docs/method.md``, "The loss"). It is registered in the ``sskt``
 scope; a config inside an mmpretrain-scoped model names it ``sskt.FocalLoss``.
 Its arithmetic is :func:`soft_focal_loss`, which MAXL also calls directly on
 its generated (probability) auxiliary labels.

@@ -1,7 +1,7 @@
 """Hinton's knowledge-distillation loss, with the original's reduction too.
 
 ``T^2 * KL(softmax(q / T) || softmax(a / T))`` between the teacher logits
-``q`` and the student logits ``a`` (``sskt-method.md`` §4.1, §9 item 10).
+``q`` and the student logits ``a`` (``docs/method.md``, "The loss").
 """
 import torch
 import torch.nn.functional as F

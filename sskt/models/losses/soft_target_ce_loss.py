@@ -2,7 +2,7 @@
 
 The aux logits ``a`` of a target's branch are trained towards the softmax of
 the frozen source's logits ``q``, both at temperature ``T``, scaled by ``T^2``
-(``sskt-method.md`` §4.1). It equals ``T^2 * (KL(q || a) + H(q))``: the
+(``docs/method.md``, "The loss"). It equals ``T^2 * (KL(q || a) + H(q))``: the
 textbook KD loss plus the teacher's entropy, a constant, so its gradient is
 the KD gradient with the batch-mean reduction.
 """

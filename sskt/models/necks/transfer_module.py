@@ -4,7 +4,8 @@ Each backbone stage feeds its own "branch bottleneck" (1x1 conv, 3x3 conv of
 stride 2, 1x1 conv, each followed by BN and ReLU), whose output is globally
 average-pooled to a ``C_out`` vector. The branch vectors are aggregated into
 one ``B x C_out`` feature that an :class:`~sskt.models.heads.AuxHead` maps to
-a source's logits (``sskt-method.md`` §2.2, §3.2).
+a source's logits (``docs/method.md``, "Auxiliary branches and the
+transfer module").
 """
 from typing import Optional, Sequence, Tuple
 
