@@ -11,51 +11,20 @@ from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 from sskt.models.losses import BinaryKDLoss, KDLoss
-from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
+from tests.test_models.test_distillers.tiny_models import (MEAN, STD,
+                                                           build_model,
+                                                           classifier_cfg,
+                                                           multi_label_head)
 
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 PREPROCESSOR = dict(
     type='mmpretrain.ClsDataPreprocessor', num_classes=10, mean=MEAN, std=STD)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def peer_cfg(depth=8, head=None, preprocessor=True):
-    cfg = dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=depth),
-        neck=dict(type='GlobalAveragePooling'),
-        head=head
-        or dict(type='LinearClsHead', num_classes=10, in_channels=64))
-    if preprocessor:
-        cfg['data_preprocessor'] = dict(num_classes=10, mean=MEAN, std=STD)
-    return cfg
-
-
-def multi_label_head():
-    return dict(
-        type='MultiLabelLinearClsHead',
-        num_classes=10,
-        in_channels=64,
-        loss=dict(type='sskt.MaskedBCEWithLogitsLoss'))
-
-
 def build(**kwargs):
-    cfg = dict(type='DML', peer=peer_cfg())
+    cfg = dict(type='DML', peer=classifier_cfg())
     cfg.update(kwargs)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
+    return build_model(cfg)
 
 
 def wrappers(model, lr=0.1, momentum=0.0):
@@ -101,7 +70,7 @@ def hand_losses(logits, labels, T=1.0, kl_weight=1.0):
 
 def test_peers_are_separate_modules_with_one_preprocessor():
     model = build(
-        peer=peer_cfg(preprocessor=False),
+        peer=classifier_cfg(preprocessor=False),
         num_peers=3,
         data_preprocessor=PREPROCESSOR)
     assert len(model.all_peers) == 3 and model.all_peers[0] is model.target
@@ -121,15 +90,18 @@ def test_peers_are_separate_modules_with_one_preprocessor():
 
 
 def test_explicit_peer_list_and_config_errors():
-    model = build(peer=None, peers=[peer_cfg(8), peer_cfg(14)])
+    model = build(
+        peer=None, peers=[classifier_cfg(depth=8),
+                          classifier_cfg(depth=14)])
     assert len(model.all_peers[1].backbone.layer1) == 2
     for kwargs, match in [
-        (dict(peers=[peer_cfg()]), 'either'),
+        (dict(peers=[classifier_cfg()]), 'either'),
         (dict(num_peers=1), 'at least 2'),
         (dict(update='async'), 'sync'),
         (dict(
-            peer=None, peers=[peer_cfg(),
-                              peer_cfg(head=multi_label_head())]), 'all'),
+            peer=None,
+            peers=[classifier_cfg(),
+                   classifier_cfg(head=multi_label_head())]), 'all'),
     ]:
         with pytest.raises(ConfigError, match=match):
             build(**kwargs)
@@ -295,7 +267,7 @@ def test_prediction_carries_every_peer():
 
 
 def test_multi_label_peers_use_binary_kd():
-    model = build(peer=peer_cfg(head=multi_label_head()), T=2.0)
+    model = build(peer=classifier_cfg(head=multi_label_head()), T=2.0)
     assert isinstance(model.kl_loss, BinaryKDLoss)
     data = model.data_preprocessor(raw_batch(multi_label=True), True)
     losses = model(**data, mode='loss')

@@ -10,23 +10,14 @@ from typing import List
 
 import pytest
 import torch
-from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 from sskt.registry import MODELS
 from tests.test_models import reference_ops as ref
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg)
 
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 KL_WEIGHT, T, N, PEERS = 0.5, 2.0, 4, 3
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @MODELS.register_module(force=True)
@@ -51,24 +42,14 @@ def all_peers(model) -> List[torch.nn.Module]:
 
 def build(kl_loss=None) -> torch.nn.Module:
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(
-            dict(
-                type='DML',
-                peer=dict(
-                    _scope_='mmpretrain',
-                    type='ImageClassifier',
-                    backbone=dict(type='sskt.CifarResNet', depth=8),
-                    neck=dict(type='GlobalAveragePooling'),
-                    head=dict(
-                        type='LinearClsHead', num_classes=10, in_channels=64),
-                    data_preprocessor=dict(num_classes=10, mean=MEAN,
-                                           std=STD)),
-                num_peers=PEERS,
-                kl_weight=KL_WEIGHT,
-                kl_loss=kl_loss,
-                T=T))
-    model.init_weights()
+    model = build_model(
+        dict(
+            type='DML',
+            peer=classifier_cfg(),
+            num_peers=PEERS,
+            kl_weight=KL_WEIGHT,
+            kl_loss=kl_loss,
+            T=T))
     return model.train()
 
 

@@ -6,63 +6,30 @@ import pytest
 import torch
 import torch.nn.functional as F
 from mmengine.optim import build_optim_wrapper
-from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 from sskt.models.losses import BinaryKDLoss, KDLoss, SoftTargetCELoss
-from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from tests.helpers import assert_step_equals_plain
-
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def target_cfg(num_classes=10, head=None, preprocessor=True):
-    cfg = dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=head
-        or dict(type='LinearClsHead', num_classes=num_classes, in_channels=64))
-    if preprocessor:
-        cfg['data_preprocessor'] = dict(
-            num_classes=num_classes, mean=MEAN, std=STD)
-    return cfg
+from tests.test_models.test_distillers.tiny_models import (MEAN, STD,
+                                                           build_model,
+                                                           classifier_cfg,
+                                                           multi_label_head)
 
 
 def teacher_cfg(checkpoint=None, **kwargs):
     return dict(
         type='FrozenClassifier',
-        model=kwargs.pop('model', target_cfg()),
+        model=kwargs.pop('model', classifier_cfg()),
         checkpoint=checkpoint,
         allow_random=checkpoint is None,
         **kwargs)
 
 
 def build(**kwargs):
-    cfg = dict(type='KD', target=target_cfg(), teacher=teacher_cfg())
+    cfg = dict(type='KD', target=classifier_cfg(), teacher=teacher_cfg())
     cfg.update(kwargs)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
-
-
-def build_plain(cfg=None):
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg or target_cfg())
-    model.init_weights()
-    return model
+    return build_model(cfg)
 
 
 def raw_batch(n=4, seed=0, num_classes=10):
@@ -130,8 +97,8 @@ def test_fixed_logits_by_hand():
     # CE = ln 2; p = softmax((ln 3, 0) / 2) = (0.633975, 0.366025);
     # T^2 KL(p || (1/2, 1/2)) = 4 (p0 ln 2p0 + p1 ln 2p1) = 0.145363
     model = build(
-        target=target_cfg(2),
-        teacher=teacher_cfg(model=target_cfg(2)),
+        target=classifier_cfg(2),
+        teacher=teacher_cfg(model=classifier_cfg(2)),
         ce_weight=0.1,
         kd_weight=0.9,
         T=2.0)
@@ -148,7 +115,7 @@ def test_fixed_logits_by_hand():
 
 def test_kd_weight_zero_step_equals_the_plain_classifier():
     torch.manual_seed(0)
-    plain = build_plain()
+    plain = build_model(classifier_cfg())
     model = build(kd_weight=0.0)
     losses = assert_step_equals_plain(model, plain, batch(model))
     assert losses['loss_kd'] == 0
@@ -186,14 +153,10 @@ def test_teacher_stays_frozen_while_training():
 
 
 def test_multi_label_target_uses_binary_kd():
-    head = dict(
-        type='MultiLabelLinearClsHead',
-        num_classes=10,
-        in_channels=64,
-        loss=dict(type='sskt.MaskedBCEWithLogitsLoss'))
+    head = multi_label_head()
     model = build(
-        target=target_cfg(head=head),
-        teacher=teacher_cfg(model=target_cfg(head=head)))
+        target=classifier_cfg(head=head),
+        teacher=teacher_cfg(model=classifier_cfg(head=head)))
     assert model.multi_label and isinstance(model.kd_loss, BinaryKDLoss)
     data = batch(model)
     losses = model(**data, mode='loss')
@@ -224,12 +187,12 @@ def test_explicit_kd_loss_gets_t_unless_it_sets_one():
 
 def test_teacher_of_other_classes_is_refused():
     with pytest.raises(ConfigError, match='5 classes'):
-        build(teacher=teacher_cfg(model=target_cfg(5)))
+        build(teacher=teacher_cfg(model=classifier_cfg(5)))
 
 
 def test_top_level_data_preprocessor_goes_to_the_target():
     model = build(
-        target=target_cfg(preprocessor=False),
+        target=classifier_cfg(preprocessor=False),
         data_preprocessor=dict(num_classes=10, mean=MEAN, std=STD))
     assert model.data_preprocessor is model.target.data_preprocessor
     assert model.data_preprocessor.mean.flatten().tolist() == (
@@ -237,7 +200,7 @@ def test_top_level_data_preprocessor_goes_to_the_target():
 
 
 def test_loads_a_plain_target_checkpoint():
-    plain = build_plain()
+    plain = build_model(classifier_cfg())
     model = build()
     result = model.load_state_dict(plain.state_dict(), strict=True)
     assert not result.missing_keys and not result.unexpected_keys
@@ -288,7 +251,7 @@ def accuracy(model, seed=10_000):
 
 def test_student_learns_from_the_teacher_alone(tmp_path):
     torch.manual_seed(0)
-    teacher = build_plain()
+    teacher = build_model(classifier_cfg())
     fit(teacher, 25, seed=0)
     assert accuracy(teacher) >= 0.9
     path = str(tmp_path / 'teacher.pth')

@@ -9,52 +9,29 @@ weight, or letting the teacher train fails these tests.
 """
 from typing import Dict, List
 
-import pytest
 import torch
-from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
-from sskt.registry import MODELS
 from tests.test_models import reference_ops as ref
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg)
 
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 CE_WEIGHT, KD_WEIGHT, T, N = 0.25, 0.75, 2.0, 4
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def classifier_cfg() -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64),
-        data_preprocessor=dict(num_classes=10, mean=MEAN, std=STD))
 
 
 def build() -> torch.nn.Module:
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(
-            dict(
-                type='KD',
-                target=classifier_cfg(),
-                teacher=dict(
-                    type='FrozenClassifier',
-                    model=classifier_cfg(),
-                    allow_random=True),
-                ce_weight=CE_WEIGHT,
-                kd_weight=KD_WEIGHT,
-                T=T))
-    model.init_weights()
+    model = build_model(
+        dict(
+            type='KD',
+            target=classifier_cfg(),
+            teacher=dict(
+                type='FrozenClassifier',
+                model=classifier_cfg(),
+                allow_random=True),
+            ce_weight=CE_WEIGHT,
+            kd_weight=KD_WEIGHT,
+            T=T))
     return model.train()
 
 

@@ -15,46 +15,20 @@ from sskt.models.distillers.label_generator import (auxiliary_mask,
                                                     mask_softmax)
 from sskt.models.distillers.maxl import _MultiTaskNet
 from sskt.models.losses.focal_loss import soft_focal_loss
-from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
 from tests.test_models import reference_ops as ref
-
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def classifier_cfg(num_classes, **kwargs):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=num_classes, in_channels=64),
-        **kwargs)
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg)
 
 
 def build(psi=(2, 3), **kwargs):
     cfg = dict(
         type='MAXL',
-        target=classifier_cfg(
-            len(psi),
-            data_preprocessor=dict(num_classes=len(psi), mean=MEAN, std=STD)),
+        target=classifier_cfg(len(psi)),
         psi=list(psi),
-        generator=classifier_cfg(sum(psi)))
+        generator=classifier_cfg(sum(psi), preprocessor=False))
     cfg.update(kwargs)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
+    return build_model(cfg)
 
 
 def optim_wrappers(model, target_lr=0.1):
@@ -117,19 +91,18 @@ def test_entropy_regulariser_and_soft_focal_loss_by_hand():
 def test_psi_must_be_positive_ints(psi):
     cfg = dict(
         type='MAXL',
-        target=classifier_cfg(2),
+        target=classifier_cfg(2, preprocessor=False),
         psi=psi,
-        generator=classifier_cfg(5))
+        generator=classifier_cfg(5, preprocessor=False))
     with pytest.raises(ConfigError, match='positive ints'):
-        with DefaultScope.overwrite_default_scope('sskt'):
-            MODELS.build(cfg)
+        build_model(cfg)
 
 
 def test_psi_must_fit_target_and_generator_classes():
     with pytest.raises(ConfigError, match='4 classes but len\\(psi\\) = 2'):
-        build(target=classifier_cfg(4))
+        build(target=classifier_cfg(4, preprocessor=False))
     with pytest.raises(ConfigError, match='5 classes but sum\\(psi\\) = 6'):
-        build(psi=(2, 4), generator=classifier_cfg(5))
+        build(psi=(2, 4), generator=classifier_cfg(5, preprocessor=False))
 
 
 # ------------------------------------------------------------ modes

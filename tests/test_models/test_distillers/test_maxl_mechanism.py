@@ -18,9 +18,9 @@ from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 from torch.func import functional_call
 
-from sskt.registry import MODELS
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg)
 
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 PSI = (2, 3)
 LABELS = (0, 1, 1, 0)
 TARGET_LR, GENERATOR_LR = 0.1, 0.05
@@ -31,15 +31,6 @@ LABELS_BY_HAND = {
     0: [1 / 4, 3 / 4, 0., 0., 0.],
     1: [0., 0., 1 / 8, 2 / 8, 5 / 8],
 }
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 class MultiTask(torch.nn.Module):
@@ -55,31 +46,15 @@ class MultiTask(torch.nn.Module):
         return self.target.head(feats), self.aux_head(feats)
 
 
-def classifier_cfg(num_classes: int, **kwargs) -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=num_classes, in_channels=64),
-        **kwargs)
-
-
 def build(entropy_weight: float = 0.0) -> torch.nn.Module:
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(
-            dict(
-                type='MAXL',
-                target=classifier_cfg(
-                    len(PSI),
-                    data_preprocessor=dict(
-                        num_classes=len(PSI), mean=MEAN, std=STD)),
-                psi=list(PSI),
-                generator=classifier_cfg(sum(PSI)),
-                entropy_weight=entropy_weight))
-    model.init_weights()
+    model = build_model(
+        dict(
+            type='MAXL',
+            target=classifier_cfg(len(PSI)),
+            psi=list(PSI),
+            generator=classifier_cfg(sum(PSI), preprocessor=False),
+            entropy_weight=entropy_weight))
     return model.train()
 
 

@@ -11,7 +11,9 @@ from mmpretrain.structures import DataSample
 from sskt.models.distillers import SSKT
 from sskt.models.distillers.soft_label_cache import SoftLabelCache
 from sskt.utils.errors import ConfigError
-from tests.test_models.test_distillers.test_sskt import MEAN, STD, build
+from tests.test_models.test_distillers.test_sskt import build
+from tests.test_models.test_distillers.tiny_models import (MEAN, STD,
+                                                           classifier_cfg)
 
 PREPROCESSOR = dict(
     type='sskt.BatchAugmentClsDataPreprocessor',
@@ -45,13 +47,9 @@ def _cached_model(**cache):
     # k = 10 keeps every class of both sources (7 and 5): exact soft labels
     return build(
         type='SSKTWithSoftLabelCache',
-        target=dict(
-            _scope_='mmpretrain',
-            type='ImageClassifier',
-            backbone=dict(
-                type='sskt.CifarResNet', depth=8, out_indices=(0, 1, 2)),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=10, in_channels=64),
+        target=classifier_cfg(
+            out_indices=(0, 1, 2),
+            preprocessor=False,
             data_preprocessor=PREPROCESSOR),
         soft_label_cache=cfg)
 

@@ -13,51 +13,20 @@ from tests.data.checkpoints import (write_csail_checkpoint,
                                     write_torchvision_checkpoint)
 from tests.helpers import assert_step_equals_plain
 from tests.test_models import reference_ops as ref
-
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def target_cfg(head=None):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8, out_indices=(0, 1, 2)),
-        neck=dict(type='GlobalAveragePooling'),
-        head=head
-        or dict(type='LinearClsHead', num_classes=10, in_channels=64),
-        data_preprocessor=dict(num_classes=10, mean=MEAN, std=STD))
-
-
-def source_cfg(num_classes, checkpoint=None, **kwargs):
-    return dict(
-        type='FrozenSource',
-        arch='resnet18',
-        num_classes=num_classes,
-        checkpoint=checkpoint,
-        allow_random=checkpoint is None,
-        adapter=dict(type='SourceAdapter', scale_factor=1.0),
-        **kwargs)
+from tests.test_models.test_distillers.tiny_models import (MEAN, STD,
+                                                           build_model,
+                                                           classifier_cfg,
+                                                           multi_label_head,
+                                                           source_cfg)
 
 
 def build(**kwargs):
     cfg = dict(
         type='SSKT',
-        target=target_cfg(),
+        target=classifier_cfg(out_indices=(0, 1, 2)),
         sources=dict(imagenet=source_cfg(7), places365=source_cfg(5)))
     cfg.update(kwargs)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
+    return build_model(cfg)
 
 
 def batch(model, n=4, seed=0):
@@ -158,9 +127,7 @@ def test_sources_stay_frozen_while_training(bn_mode):
 
 def test_alpha_zero_step_equals_the_plain_classifier():
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        plain = MODELS.build(target_cfg())
-    plain.init_weights()
+    plain = build_model(classifier_cfg(out_indices=(0, 1, 2)))
     model = build(alpha=0.0)
     losses = assert_step_equals_plain(model, plain, batch(model))
     assert losses['loss_aux_imagenet'] == 0
@@ -193,7 +160,7 @@ def test_loss_weights_alpha_and_temperature():
 
 def test_loads_a_plain_target_checkpoint():
     with DefaultScope.overwrite_default_scope('sskt'):
-        plain = MODELS.build(target_cfg())
+        plain = MODELS.build(classifier_cfg(out_indices=(0, 1, 2)))
     model = build()
     result = model.load_state_dict(plain.state_dict(), strict=False)
     assert not result.unexpected_keys
@@ -237,12 +204,7 @@ def test_moving_the_model_moves_the_sources():
 
 def test_multi_label_target_loss_is_bce_over_the_labelled_entries():
     model = build(
-        target=target_cfg(
-            head=dict(
-                type='MultiLabelLinearClsHead',
-                num_classes=10,
-                in_channels=64,
-                loss=dict(type='sskt.MaskedBCEWithLogitsLoss'))))
+        target=classifier_cfg(out_indices=(0, 1, 2), head=multi_label_head()))
     data = batch(model)
     # 1 positive, 0 negative, -1 ignored (a "difficult" VOC object)
     scores = torch.zeros(4, 10)

@@ -10,8 +10,8 @@ import torch
 from mmpretrain.structures import DataSample
 
 from sskt.utils.errors import ConfigError
-from tests.test_models.test_distillers.test_sskt import batch, build, \
-    source_cfg
+from tests.test_models.test_distillers.test_sskt import batch, build
+from tests.test_models.test_distillers.tiny_models import source_cfg
 
 AUX_KEYS = ('loss_aux_imagenet', 'loss_aux_places365')
 

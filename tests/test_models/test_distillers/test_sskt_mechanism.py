@@ -13,13 +13,13 @@ from typing import Dict, Iterator, List
 
 import pytest
 import torch
-from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
-from sskt.registry import MODELS
 from tests.test_models import reference_ops as ref
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg,
+                                                           source_cfg)
 
-MEAN, STD = [125.3, 123.0, 113.9], [63.0, 62.1, 66.7]
 SOURCES = dict(imagenet=7, places365=5)
 ALPHA, T = 0.5, 2.0
 
@@ -28,39 +28,11 @@ HAND_LOSSES = dict(
     SoftTargetCELoss=ref.soft_target_ce, KDLoss=ref.kd_batchmean)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def target_cfg() -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='sskt.CifarResNet', depth=8, out_indices=(0, 1, 2)),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64),
-        data_preprocessor=dict(num_classes=10, mean=MEAN, std=STD))
-
-
-def source_cfg(num_classes: int) -> dict:
-    return dict(
-        type='FrozenSource',
-        arch='resnet18',
-        num_classes=num_classes,
-        allow_random=True,
-        adapter=dict(type='SourceAdapter', scale_factor=1.0))
-
-
 def build(**kwargs) -> torch.nn.Module:
     """SSKT with alpha 0.5, T 2 and BN affine weights that are not 1 / 0."""
     cfg = dict(
         type='SSKT',
-        target=target_cfg(),
+        target=classifier_cfg(out_indices=(0, 1, 2)),
         sources={
             n: source_cfg(k)
             for n, k in SOURCES.items()
@@ -69,9 +41,7 @@ def build(**kwargs) -> torch.nn.Module:
         T=T)
     cfg.update(kwargs)
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
+    model = build_model(cfg)
     with torch.no_grad():  # so that a branch without its BN affine differs
         for name, param in model.aux_branches.named_parameters():
             if '.bias' in name or param.dim() == 1:

@@ -5,27 +5,23 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
-from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 from sskt.models.distillers.target_interface import (ImageTarget, VideoTarget,
                                                      target_interface)
-from sskt.registry import MODELS
 from sskt.utils.errors import ConfigError
-from tests.test_models.test_distillers.test_sskt import target_cfg
-from tests.test_models.test_distillers.test_video_targets import recognizer
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           classifier_cfg,
+                                                           recognizer_cfg)
 
 
 def _build(cfg):
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model.eval()
+    return build_model(cfg).eval()
 
 
 def test_image_target_stages_logits_and_loss():
-    model = _build(target_cfg())
+    model = _build(classifier_cfg(out_indices=(0, 1, 2)))
     target = target_interface(model)
     assert type(target) is ImageTarget and target.num_classes == 10
     assert not target.multi_label
@@ -50,7 +46,7 @@ def test_image_target_stages_logits_and_loss():
 
 
 def test_video_target_folds_clips_and_uses_the_cls_head():
-    model = _build(recognizer())
+    model = _build(recognizer_cfg())
     target = target_interface(model)
     assert type(target) is VideoTarget and target.head is model.cls_head
     inputs = torch.randn(2, 3, 3, 4, 32, 32)  # 2 videos x 3 clips

@@ -9,79 +9,34 @@ module sends every stage the gradient of a hand-built 3D branch.
 import contextlib
 from typing import Dict, Iterator, List
 
-import pytest
 import torch
 from mmaction.structures import ActionDataSample
-from mmengine.registry import DefaultScope
 
-from sskt.registry import MODELS
 from tests.test_models import reference_ops as ref
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           video_sskt_cfg)
 
-#: The 3D pipeline's ActivityNet mean, std 1 (the original's
-#: normalisation); the sources' ImageNet mean/std on the 0-255 scale.
-MEAN = [114.7748, 107.7354, 99.4750]
+#: The sources' ImageNet mean/std on the 0-255 scale (the 3D target's is
+#: tiny_models.VIDEO_MEAN, std 1).
 IMAGENET_MEAN = torch.tensor([123.675, 116.28, 103.53])
 IMAGENET_STD = torch.tensor([58.395, 57.12, 57.375])
 FRAMES, SIZE, BATCH = 16, 16, 3
 ALPHA = 0.5
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def recognizer() -> dict:
-    return dict(
-        _scope_='mmaction',
-        type='Recognizer3D',
-        backbone=dict(
-            type='sskt.HaraResNet3d', depth=10, out_indices=(0, 1, 2, 3)),
-        neck=dict(type='sskt.LastStage'),
-        cls_head=dict(
-            type='I3DHead',
-            num_classes=5,
-            in_channels=512,
-            dropout_ratio=0.0,
-            average_clips='prob'),
-        data_preprocessor=dict(
-            type='ActionDataPreprocessor',
-            mean=MEAN,
-            std=[1, 1, 1],
-            format_shape='NCTHW'))
-
-
-def source(num_classes: int) -> dict:
-    return dict(
-        type='FrozenSource',
-        arch='resnet18',
-        num_classes=num_classes,
-        allow_random=True,
-        adapter=dict(type='SourceAdapter', frame='centre', scale_factor=1.0))
+#: The sources see the centre frame of each clip, at its own size.
+ADAPTER = dict(type='SourceAdapter', frame='centre', scale_factor=1.0)
 
 
 def build(**kwargs) -> torch.nn.Module:
     torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(
-            dict(
-                type='SSKT',
-                target=recognizer(),
-                sources=dict(imagenet=source(7), places365=source(6)),
-                aux=dict(
-                    neck=dict(
-                        type='TransferModule',
-                        out_channels=16,
-                        mid_channels=8,
-                        dims=3)),
-                alpha=ALPHA,
-                probe_input_shape=(3, FRAMES, SIZE, SIZE),
-                **kwargs))
-    model.init_weights()
+    model = build_model(
+        video_sskt_cfg(
+            ADAPTER,
+            out_channels=16,
+            mid_channels=8,
+            probe_input_shape=(3, FRAMES, SIZE, SIZE),
+            alpha=ALPHA,
+            **kwargs))
     return model.train()
 
 

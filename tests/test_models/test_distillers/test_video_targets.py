@@ -1,68 +1,23 @@
 """SSKT and DML with an mmaction Recognizer3D target on tiny clips."""
 import copy
 
-import pytest
 import torch
 import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 
-from sskt.registry import MODELS
+from tests.test_models.test_distillers.tiny_models import (build_model,
+                                                           recognizer_cfg,
+                                                           video_sskt_cfg)
 
-MEAN = [114.7748, 107.7354, 99.4750]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run faster on one thread, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def recognizer(all_stages=True):
-    return dict(
-        _scope_='mmaction',
-        type='Recognizer3D',
-        backbone=dict(
-            type='sskt.HaraResNet3d',
-            depth=10,
-            out_indices=(0, 1, 2, 3) if all_stages else (3, )),
-        neck=dict(type='sskt.LastStage') if all_stages else None,
-        cls_head=dict(
-            type='I3DHead',
-            num_classes=5,
-            in_channels=512,
-            dropout_ratio=0.0,
-            average_clips='prob'),
-        data_preprocessor=dict(
-            type='ActionDataPreprocessor',
-            mean=MEAN,
-            std=[1, 1, 1],
-            format_shape='NCTHW'))
-
-
-def source(num_classes):
-    return dict(
-        type='FrozenSource',
-        arch='resnet18',
-        num_classes=num_classes,
-        allow_random=True,
-        adapter=dict(type='SourceAdapter', frame='centre', size=32))
+#: The sources see the centre frame of each clip, resized to 32.
+ADAPTER = dict(type='SourceAdapter', frame='centre', size=32)
 
 
 def clip_logits(recognizer, inputs):
     """The recognizer's logits of every clip, ``(B * num_clips, K)``."""
     return recognizer.cls_head(recognizer.extract_feat(inputs)[0])
-
-
-def build(cfg):
-    with DefaultScope.overwrite_default_scope('sskt'):
-        model = MODELS.build(cfg)
-    model.init_weights()
-    return model
 
 
 def clips(model, n=2, num_clips=1):
@@ -84,17 +39,11 @@ def clips(model, n=2, num_clips=1):
 # Which frame each source sees and the 3D TM's gradient to every stage are
 # checked by value in test_video_mechanism; here the losses and predictions.
 def test_sskt_with_a_3d_target_and_centre_frame_sources():
-    model = build(
-        dict(
-            type='SSKT',
-            target=recognizer(),
-            sources=dict(imagenet=source(7), places365=source(6)),
-            aux=dict(
-                neck=dict(
-                    type='TransferModule',
-                    out_channels=32,
-                    mid_channels=16,
-                    dims=3)),
+    model = build_model(
+        video_sskt_cfg(
+            ADAPTER,
+            out_channels=32,
+            mid_channels=16,
             probe_input_shape=(3, 4, 32, 32)))
     data = clips(model)
     losses = model(**data, mode='loss')
@@ -116,7 +65,8 @@ def test_sskt_with_a_3d_target_and_centre_frame_sources():
 
 def test_dml_with_3d_peers():
     lr = 0.01
-    model = build(dict(type='DML', peer=recognizer(all_stages=False)))
+    model = build_model(
+        dict(type='DML', peer=recognizer_cfg(all_stages=False)))
     with DefaultScope.overwrite_default_scope('sskt'):
         wrappers = build_optim_wrapper(
             model,
