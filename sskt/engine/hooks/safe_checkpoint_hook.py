@@ -114,7 +114,13 @@ class SafeCheckpointHook(CheckpointHook):
     # replaying a validation that a kill interrupted
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        """Keep what a resume needs to replay an unfinished validation."""
+        """Let the model upgrade a checkpoint of its former layout; keep
+        what a resume needs to replay an unfinished validation."""
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        upgrade = getattr(model, 'upgrade_checkpoint', None)
+        if callable(upgrade):
+            upgrade(checkpoint)
         self._loaded_meta = checkpoint.get('meta', {})
         self._loaded_rng_state = checkpoint.get('rng_state')
 

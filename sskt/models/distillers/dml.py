@@ -102,6 +102,21 @@ class DML(BaseDistiller):
         self.kl_loss = self._build_kl_loss(kl_loss)
         self._register_load_state_dict_pre_hook(former_peer_keys)
 
+    def upgrade_checkpoint(self, checkpoint: dict) -> None:
+        """Rename a former-layout checkpoint's optim wrappers, in place.
+
+        The weights rename themselves (:func:`former_peer_keys`); the
+        optimizer and scheduler states of a resumed run are keyed by wrapper
+        name, which :class:`~sskt.engine.hooks.SafeCheckpointHook` has this
+        method rename before the Runner reads them.
+
+        Args:
+            checkpoint (dict): A checkpoint as the Runner loaded it.
+        """
+        for key in ('optimizer', 'param_schedulers'):
+            if key in checkpoint:
+                checkpoint[key] = former_wrapper_names(checkpoint[key])
+
     @property
     def all_peers(self) -> List[nn.Module]:
         """Every peer in order: the target, then ``self.peers``."""
@@ -291,3 +306,35 @@ def former_peer_keys(state_dict: dict, prefix: str, *args) -> None:
     values = {old: state_dict.pop(old) for old in renamed}
     for old, new in renamed.items():
         state_dict[new] = values[old]
+
+
+def former_wrapper_names(states):
+    """Per-wrapper states keyed by the former names, renamed for today's.
+
+    The former layout named peer ``i``'s optim wrapper ``peers.i``; peer 0's
+    is now ``target`` and peer ``i``'s ``peers.(i-1)``. States that already
+    have a ``target`` entry, or are not a dict of wrapper names, come back
+    unchanged.
+
+    Args:
+        states: ``checkpoint['optimizer']`` or
+            ``checkpoint['param_schedulers']``.
+
+    Returns:
+        The states under today's wrapper names.
+    """
+    if not isinstance(states, dict) or 'target' in states or not any(
+            _FORMER_WRAPPER.fullmatch(str(name)) for name in states):
+        return states
+    renamed = {}
+    for name, state in states.items():
+        match = _FORMER_WRAPPER.fullmatch(str(name))
+        index = int(match.group(1)) if match else None
+        if index is None:
+            renamed[name] = state
+        else:
+            renamed['target' if index == 0 else f'peers.{index - 1}'] = state
+    return renamed
+
+
+_FORMER_WRAPPER = re.compile(r'peers\.(\d+)')
