@@ -45,20 +45,6 @@ def config_parts(cfg: Config) -> List[str]:
     return [name for name in cfg.keys() if is_config_part(name)]
 
 
-def _unshared(value: Any) -> Any:
-    """``value`` with every dict, list and tuple rebuilt for each occurrence.
-
-    ``{{_base_.x}}`` puts the same object wherever it is used; a copy per
-    occurrence makes a change to one place (e.g. one source's adapter)
-    stay there. ``copy.deepcopy`` would keep the sharing (its memo).
-    """
-    if isinstance(value, dict):
-        return {key: _unshared(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_unshared(item) for item in value)
-    return value
-
-
 def drop_config_parts(cfg: Config) -> Config:
     """A copy of ``cfg`` without its config parts and without shared values.
 
@@ -71,8 +57,10 @@ def drop_config_parts(cfg: Config) -> Config:
         environment variables; no top-level ``_x`` key, and no dict or list
         that appears in two places.
     """
+    # to_dict() builds a new dict or list for every occurrence of a value
+    # that `{{_base_.x}}` or `_base_.x` put in two places
     settings: Dict[str, Any] = {
-        name: _unshared(value)
+        name: value
         for name, value in cfg.to_dict().items() if not is_config_part(name)
     }
     return Config(

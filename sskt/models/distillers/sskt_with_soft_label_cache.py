@@ -92,7 +92,7 @@ class SSKTWithSoftLabelCache(SSKT):
             indices = self._sample_indices(data['data_samples'])
             cache = self.cache(indices.device)
             replay, slot = cache.lookup(indices)
-            offsets, flips = self._augmentation(indices, replay, slot)
+            offsets, flips = self._augmentation(cache, indices, replay, slot)
             data = self.data_preprocessor(data, True, (offsets, flips))
             inputs, samples = data['inputs'], data['data_samples']
             fresh = ~replay
@@ -127,13 +127,14 @@ class SSKTWithSoftLabelCache(SSKT):
                 'size of the training set.')
         return indices
 
-    def _augmentation(self, indices: torch.Tensor, replay: torch.Tensor,
+    def _augmentation(self, cache: SoftLabelCache, indices: torch.Tensor,
+                      replay: torch.Tensor,
                       slot: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Fresh random crops and flips, the cached ones where replayed."""
+        """Fresh random crops and flips, ``cache``'s where replayed."""
         preprocessor = self.data_preprocessor
         offsets, flips = draw_augmentation(
             len(indices), preprocessor.padding, preprocessor.flip_prob,
             indices.device)
-        offsets[replay], flips[replay] = self._soft_label_cache.augmentation(
+        offsets[replay], flips[replay] = cache.augmentation(
             indices[replay], slot[replay])
         return offsets, flips
