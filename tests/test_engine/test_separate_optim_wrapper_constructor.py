@@ -57,7 +57,10 @@ def test_one_wrapper_per_child_and_per_named_part():
 def test_uncovered_or_doubly_covered_parameters_are_errors():
     model = TwoPeersAndGenerator()
     sgd = dict(type='SGD', lr=0.1)
-    with pytest.raises(ConfigError, match='in no wrapper'):
+    with pytest.raises(
+            ConfigError,
+            match=r'in no wrapper.*\(optim_wrapper: aux_head=dict\(\), '
+            r'generator=dict\(\), target=dict\(\)\)'):
         _build(model, peers=dict(each_child=True, optimizer=sgd))
     with pytest.raises(ConfigError, match='several wrappers'):
         _build(

@@ -83,6 +83,7 @@ model = dict(_delete_=True, type='DML', peer={{{{_base_.model}}}})
 optim_wrapper = dict(
     _delete_=True,
     constructor='SeparateOptimWrapperConstructor',
+    target=dict(optimizer={{{{_base_.optim_wrapper.optimizer}}}}),
     peers=dict(
         each_child=True, optimizer={{{{_base_.optim_wrapper.optimizer}}}}))
 model_wrapper_cfg = dict(type='sskt.GradAllReduceWrapper')
@@ -117,6 +118,8 @@ custom_hooks = [dict(type='RNGStateHook'), dict(type='DumpRankWeights')]
     weights = [
         k for k in ranks[0] if 'running' not in k and 'num_batches' not in k
     ]
-    assert any(k.startswith('peers.1.') for k in weights)
+    # both peers: peer 0 is model.target, peer 1 model.peers.0
+    assert any(k.startswith('target.') for k in weights)
+    assert any(k.startswith('peers.0.') for k in weights)
     for key in weights:  # different batches, averaged gradients, same step
         assert torch.equal(ranks[0][key], ranks[1][key]), key

@@ -130,7 +130,10 @@ def _check_coverage(model: nn.Module, wrappers: dict) -> None:
         raise ConfigError('optim_wrapper: some parameters are in several '
                           f'wrappers: {sorted(set(sum(twice.values(), [])))}.')
     if missing:
+        tops = sorted({name.split('.', 1)[0] for name in missing})
+        wrappers_to_add = ', '.join(f'{top}=dict()' for top in tops)
         raise ConfigError(
             f'optim_wrapper: {len(missing)} trainable parameters are in no '
-            f'wrapper, e.g. {missing[:3]}; add their module to a wrapper\'s '
+            f'wrapper, e.g. {missing[:3]}; add a wrapper for their module '
+            f'(optim_wrapper: {wrappers_to_add}) or add it to a wrapper\'s '
             '`modules`.')
